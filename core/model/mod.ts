@@ -5,3 +5,5 @@
 export * from './labels.ts';
 export * from './names.ts';
 export * from './stale.ts';
+export * from './regex.ts';
+export * from './matcher.ts';

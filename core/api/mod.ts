@@ -1,0 +1,9 @@
+/**
+ * The HTTP API: build the Hono app from {@link ApiDeps}.
+ * @module
+ */
+export { createApiApp } from './app.ts';
+export type { ApiExtension } from './app.ts';
+export type { ApiDeps, BuildInfo } from './deps.ts';
+export { ApiError, failure, success } from './envelope.ts';
+export type { ApiErrorType } from './envelope.ts';

@@ -1,0 +1,58 @@
+/**
+ * The `beacon` command: runs the server, or a `check` subcommand, on a given host.
+ * @module
+ */
+import type { Host } from '../host.ts';
+import type { ModuleImporter, PluginDefinition } from '../plugin.ts';
+import { BUILD_INFO } from '../version.ts';
+import { FlagError, parseFlags, usage } from './flags.ts';
+import { checkConfigCommand, checkMetricsCommand } from './check.ts';
+import { runServer } from './serve.ts';
+
+/** What the entry point hands the CLI. */
+export interface CliEnv {
+  host: Host;
+  builtins: readonly PluginDefinition[];
+  importer: ModuleImporter;
+}
+
+/** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
+export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
+  const { host } = env;
+  let flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    host.writeErr(`beacon: error: ${e.message}, try --help`);
+    return 1;
+  }
+  if (flags.help) {
+    host.writeOut(usage());
+    return 0;
+  }
+  if (flags.version) {
+    host.writeOut(versionText(host));
+    return 0;
+  }
+  const [command, sub, ...rest] = flags.positional;
+  if (command === undefined) return await runServer(flags, env);
+  if (command === 'check' && sub === 'config') return await checkConfigCommand(rest, host);
+  if (command === 'check' && sub === 'metrics') return await checkMetricsCommand(host);
+  host.writeErr(
+    `beacon: error: unknown command ${JSON.stringify(flags.positional.join(' '))}, try --help`,
+  );
+  return 1;
+}
+
+/** The `--version` text, in Prometheus's layout. */
+export function versionText(host: Host): string {
+  const b = BUILD_INFO;
+  return [
+    `beacon, version ${b.version} (branch: ${b.branch}, revision: ${b.revision})`,
+    `  build user:       ${b.buildUser}`,
+    `  build date:       ${b.buildDate}`,
+    `  runtime:          ${host.runtime.name} ${host.runtime.version}`,
+    '',
+  ].join('\n');
+}

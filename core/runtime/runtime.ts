@@ -1,0 +1,242 @@
+/**
+ * The running Beacon: config, self metrics, plugins and the HTTP app wired together, with
+ * reload (keeping the old config when the new one is invalid) and graceful shutdown.
+ * @module
+ */
+import type { Hono } from 'hono';
+import { type ApiExtension, createApiApp } from '../api/mod.ts';
+import {
+  type Config,
+  ConfigLoadError,
+  configToYAML,
+  dirname,
+  loadConfig,
+  parseConfig,
+} from '../config/mod.ts';
+import { negotiate } from '../exposition/mod.ts';
+import type { Host } from '../host.ts';
+import type { Logger } from '../log/logger.ts';
+import { httpMetrics } from '../metrics/mod.ts';
+import type { PluginRegistry } from '../plugin.ts';
+import { BUILD_INFO } from '../version.ts';
+import { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
+import { type LoadedPlugin, resolvePlugins, startPlugins, stopPlugins } from './plugins.ts';
+import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
+
+/** Settings of a {@link Runtime}, mostly from the command line. */
+export interface RuntimeOptions {
+  host: Host;
+  logger: Logger;
+  plugins: PluginRegistry;
+  /** `--config.file`. */
+  configFile: string;
+  /** Flag values, for `/api/v1/status/flags`. */
+  flags: Record<string, string>;
+  routePrefix: string;
+  enableLifecycle: boolean;
+  enableAdminApi: boolean;
+  /** Called when `/-/quit` asks Beacon to stop. */
+  onQuit?: () => void;
+  /** Routes other capabilities add under `/api/v1`. */
+  apiExtensions?: readonly ApiExtension[];
+}
+
+/** A configured Beacon instance. Create with {@link Runtime.create}, then `start`. */
+export class Runtime {
+  readonly app: Hono;
+  readonly metrics: SelfMetrics;
+  #config: Config;
+  #plugins: LoadedPlugin[] = [];
+  #ready = false;
+  #lastReloadOk = true;
+  #lastConfigTime: Date;
+  readonly #startTime = new Date();
+  readonly #opts: RuntimeOptions;
+  #reloading: Promise<void> = Promise.resolve();
+
+  private constructor(opts: RuntimeOptions, config: Config) {
+    this.#opts = opts;
+    this.#config = config;
+    this.#lastConfigTime = new Date();
+    this.metrics = createSelfMetrics(opts.host);
+    const app = createApiApp(
+      {
+        logger: opts.logger.with({ component: 'web' }),
+        routePrefix: opts.routePrefix,
+        enableLifecycle: opts.enableLifecycle,
+        enableAdminApi: opts.enableAdminApi,
+        flags: opts.flags,
+        buildInfo: () => ({
+          ...BUILD_INFO,
+          goVersion: `${opts.host.runtime.name} ${opts.host.runtime.version}`,
+        }),
+        runtimeInfo: () => this.runtimeInfo(),
+        configYAML: () => configToYAML(this.#config),
+        isReady: () => this.#ready,
+        reload: () => this.reload(),
+        quit: () => opts.onQuit?.(),
+        metrics: async (accept) => {
+          const { format, contentType } = negotiate(accept);
+          return { contentType, body: await this.metrics.registry.metrics(format) };
+        },
+      },
+      opts.apiExtensions,
+      [httpMetrics({ registry: this.metrics.registry })],
+    );
+    this.app = app;
+  }
+
+  /** Loads the config (or the embedded default when the file is absent) and builds Beacon. */
+  static async create(opts: RuntimeOptions): Promise<Runtime> {
+    const config = await readConfig(opts);
+    return new Runtime(opts, config);
+  }
+
+  /** The config in force. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** Whether start-up has finished. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Starts every plugin; afterwards `/-/ready` answers 200. */
+  async start(): Promise<void> {
+    this.#plugins = await this.#startPluginsFor(this.#config);
+    this.#markReload(true);
+    this.#ready = true;
+    this.metrics.ready.set(1);
+  }
+
+  /**
+   * Re-reads the config file. An invalid file leaves the running config in place, logs every
+   * error and sets `beacon_config_last_reload_successful` to 0; the promise then rejects.
+   */
+  reload(): Promise<void> {
+    // Reloads run one at a time, in the order asked.
+    const next = this.#reloading.then(() => this.#reload(), () => this.#reload());
+    this.#reloading = next.catch(() => {});
+    return next;
+  }
+
+  async #reload(): Promise<void> {
+    const log = this.#opts.logger.with({ component: 'config' });
+    log.info('Loading configuration file', { filename: this.#opts.configFile });
+    let config: Config;
+    try {
+      config = await readConfig(this.#opts);
+    } catch (e) {
+      this.#markReload(false);
+      logConfigError(log, e);
+      throw e;
+    }
+    // Plugins are rebuilt from the new config; the old ones stay until the new ones start.
+    let plugins: LoadedPlugin[];
+    try {
+      plugins = await this.#startPluginsFor(config, this.#plugins);
+    } catch (e) {
+      this.#markReload(false);
+      logConfigError(log, e);
+      throw e;
+    }
+    const kept = new Set(plugins.map((p) => p.instance));
+    await stopPlugins(this.#plugins.filter((p) => !kept.has(p.instance)), this.#opts.logger);
+    this.#plugins = plugins;
+    this.#config = config;
+    this.#markReload(true);
+    log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
+  }
+
+  async #startPluginsFor(
+    config: Config,
+    previous: readonly LoadedPlugin[] = [],
+  ): Promise<LoadedPlugin[]> {
+    const env = {
+      host: this.#opts.host,
+      logger: this.#opts.logger,
+      registry: this.metrics.registry,
+      plugins: this.#opts.plugins,
+      baseDir: dirname(this.#opts.host.resolvePath(this.#opts.configFile)),
+    };
+    const resolved = await resolvePlugins(config, env);
+    // A plugin with the same `use` that can reload in place keeps its instance.
+    const reused: LoadedPlugin[] = [];
+    const fresh = [];
+    const pool = [...previous];
+    for (const r of resolved) {
+      const i = pool.findIndex((p) => p.use === r.use && p.instance.reload);
+      if (i >= 0) {
+        const [old] = pool.splice(i, 1);
+        await old.instance.reload!(r.config);
+        reused.push({ ...old, config: r.config });
+      } else fresh.push(r);
+    }
+    return [...reused, ...(await startPlugins(fresh, env))];
+  }
+
+  #markReload(ok: boolean): void {
+    this.#lastReloadOk = ok;
+    this.metrics.configReloadSuccess.set(ok ? 1 : 0);
+    if (ok) {
+      this.#lastConfigTime = new Date();
+      this.metrics.configReloadSuccessTime.set(this.#lastConfigTime.getTime() / 1000);
+    }
+  }
+
+  /** Stops plugins in reverse order. */
+  async stop(): Promise<void> {
+    this.#ready = false;
+    this.metrics.ready.set(0);
+    await stopPlugins(this.#plugins, this.#opts.logger);
+    this.#plugins = [];
+  }
+
+  /** `/api/v1/status/runtimeinfo`. */
+  runtimeInfo(): Record<string, unknown> {
+    const host = this.#opts.host;
+    return {
+      startTime: this.#startTime.toISOString(),
+      CWD: host.cwd(),
+      hostname: host.hostname(),
+      serverTime: new Date().toISOString(),
+      reloadConfigSuccess: this.#lastReloadOk,
+      lastConfigTime: this.#lastConfigTime.toISOString(),
+      corruptionCount: 0,
+      storageRetention: storageRetention(this.#opts.flags),
+      runtime: host.runtime.name,
+      runtimeVersion: host.runtime.version,
+    };
+  }
+}
+
+async function readConfig(opts: RuntimeOptions): Promise<Config> {
+  const file = opts.configFile;
+  let exists = true;
+  try {
+    await opts.host.readTextFile(file);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    opts.logger.info('Config file not found, using the embedded default config', {
+      filename: file,
+    });
+    return parseConfig(DEFAULT_CONFIG_YAML, DEFAULT_CONFIG_NAME, { baseDir: opts.host.cwd() });
+  }
+  return await loadConfig(file, opts.host);
+}
+
+function logConfigError(log: Logger, e: unknown): void {
+  if (e instanceof ConfigLoadError) {
+    for (const err of e.errors) log.error('Invalid configuration', { err: err.toString() });
+  } else log.error('Failed to apply configuration', { err: e as Error });
+}
+
+function storageRetention(flags: Record<string, string>): string {
+  const time = flags['storage.tsdb.retention.time'];
+  const size = flags['storage.tsdb.retention.size'];
+  if (!time && !size) return '15d';
+  return [time, size].filter(Boolean).join(' or ');
+}
