@@ -8,7 +8,8 @@ import type { Host } from '../core/host.ts';
 import { BUILTIN_PLUGINS } from '../plugins/mod.ts';
 import { createImporter } from './shared/importer.ts';
 
-async function hostForRuntime(): Promise<{ host: Host; nativeNpm: boolean }> {
+/** The host adapter and module importer for the runtime executing this code. */
+export async function hostForRuntime(): Promise<{ host: Host; nativeNpm: boolean }> {
   if ('Deno' in globalThis) {
     const { createDenoHost } = await import('./deno/mod.ts');
     return { host: createDenoHost(), nativeNpm: true };

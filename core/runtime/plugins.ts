@@ -33,7 +33,14 @@ export interface LoadedPlugin {
   instance: PluginInstance;
 }
 
-/** What {@link createPlugins} needs. */
+/** A plugin found and validated, not yet created. */
+export interface ResolvedPlugin {
+  use: string;
+  definition: PluginDefinition;
+  config: unknown;
+}
+
+/** What the plugin functions need. */
 export interface PluginEnv {
   host: Host;
   logger: Logger;
@@ -52,9 +59,9 @@ export function resolveSpecifier(use: string, baseDir: string): string {
 export async function resolvePlugins(
   config: Config,
   env: PluginEnv,
-): Promise<{ use: string; definition: PluginDefinition; config: unknown }[]> {
+): Promise<ResolvedPlugin[]> {
   const errors: ConfigError[] = [];
-  const out: { use: string; definition: PluginDefinition; config: unknown }[] = [];
+  const out: ResolvedPlugin[] = [];
   const source = config.source;
   for (const [i, entry] of config.plugins.entries()) {
     const pos = source?.positionOf(['plugins', i, 'use']) ?? { line: 0, column: 0 };
@@ -93,7 +100,7 @@ export function startOrder<T extends { definition: PluginDefinition }>(items: re
 
 /** Creates and starts resolved plugins in dependency order; stops those started on failure. */
 export async function startPlugins(
-  resolved: readonly { use: string; definition: PluginDefinition; config: unknown }[],
+  resolved: readonly ResolvedPlugin[],
   env: PluginEnv,
 ): Promise<LoadedPlugin[]> {
   const started: LoadedPlugin[] = [];

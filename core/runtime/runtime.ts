@@ -20,7 +20,13 @@ import { httpMetrics } from '../metrics/mod.ts';
 import type { PluginRegistry } from '../plugin.ts';
 import { BUILD_INFO } from '../version.ts';
 import { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
-import { type LoadedPlugin, resolvePlugins, startPlugins, stopPlugins } from './plugins.ts';
+import {
+  type LoadedPlugin,
+  type ResolvedPlugin,
+  resolvePlugins,
+  startPlugins,
+  stopPlugins,
+} from './plugins.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
 
 /** Settings of a {@link Runtime}, mostly from the command line. */
@@ -104,7 +110,8 @@ export class Runtime {
 
   /** Starts every plugin; afterwards `/-/ready` answers 200. */
   async start(): Promise<void> {
-    this.#plugins = await this.#startPluginsFor(this.#config);
+    const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
+    this.#plugins = await this.#applyPlugins(resolved, []);
     this.#markReload(true);
     this.#ready = true;
     this.metrics.ready.set(1);
@@ -132,38 +139,57 @@ export class Runtime {
       logConfigError(log, e);
       throw e;
     }
-    // Plugins are rebuilt from the new config; the old ones stay until the new ones start.
-    let plugins: LoadedPlugin[];
+    // Every plugin block is validated before anything running is touched.
+    let resolved: ResolvedPlugin[];
     try {
-      plugins = await this.#startPluginsFor(config, this.#plugins);
+      resolved = await resolvePlugins(config, this.#pluginEnv());
     } catch (e) {
       this.#markReload(false);
       logConfigError(log, e);
       throw e;
     }
-    const kept = new Set(plugins.map((p) => p.instance));
-    await stopPlugins(this.#plugins.filter((p) => !kept.has(p.instance)), this.#opts.logger);
-    this.#plugins = plugins;
+    const previous = this.#plugins;
+    try {
+      this.#plugins = await this.#applyPlugins(resolved, previous);
+    } catch (e) {
+      // The new set failed to start: bring the previous plugins back.
+      this.#markReload(false);
+      logConfigError(log, e);
+      this.#plugins = await this.#applyPlugins(
+        previous.map(({ use, definition, config }) => ({ use, definition, config })),
+        [],
+      ).catch((err) => {
+        log.error('Could not restore the previous plugins', { err: err as Error });
+        return [];
+      });
+      throw e;
+    }
     this.#config = config;
     this.#markReload(true);
     log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
   }
 
-  async #startPluginsFor(
-    config: Config,
-    previous: readonly LoadedPlugin[] = [],
-  ): Promise<LoadedPlugin[]> {
-    const env = {
+  #pluginEnv() {
+    return {
       host: this.#opts.host,
       logger: this.#opts.logger,
       registry: this.metrics.registry,
       plugins: this.#opts.plugins,
       baseDir: dirname(this.#opts.host.resolvePath(this.#opts.configFile)),
     };
-    const resolved = await resolvePlugins(config, env);
-    // A plugin with the same `use` that can reload in place keeps its instance.
+  }
+
+  /**
+   * Makes `resolved` the running set: a plugin with the same `use` that can reload in place
+   * keeps its instance; the rest of `previous` is stopped before the new ones start, so that
+   * their metrics and ports are free.
+   */
+  async #applyPlugins(
+    resolved: readonly ResolvedPlugin[],
+    previous: readonly LoadedPlugin[],
+  ): Promise<LoadedPlugin[]> {
     const reused: LoadedPlugin[] = [];
-    const fresh = [];
+    const fresh: ResolvedPlugin[] = [];
     const pool = [...previous];
     for (const r of resolved) {
       const i = pool.findIndex((p) => p.use === r.use && p.instance.reload);
@@ -173,7 +199,8 @@ export class Runtime {
         reused.push({ ...old, config: r.config });
       } else fresh.push(r);
     }
-    return [...reused, ...(await startPlugins(fresh, env))];
+    await stopPlugins(pool, this.#opts.logger);
+    return [...reused, ...(await startPlugins(fresh, this.#pluginEnv()))];
   }
 
   #markReload(ok: boolean): void {
