@@ -10,7 +10,9 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const args = process.argv.slice(2);
 const only = args[0] === 'deno' || args[0] === 'bun' ? args.shift() : undefined;
 const paths = args.length ? args : ['test/'];
-const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const ESC = String.fromCharCode(27);
+const strip = (s) =>
+  s.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
 
 const runtimes = {
   deno: {
@@ -61,7 +63,8 @@ function run(name) {
   });
 }
 
-let passed = 0, failed = 0, bad = [];
+let passed = 0, failed = 0;
+const bad = [];
 for (const name of only ? [only] : ['deno', 'bun']) {
   const r = await run(name);
   if (!r.counts) {

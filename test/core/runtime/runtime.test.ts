@@ -1,0 +1,233 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { PluginRegistry } from '../../../core/plugin.ts';
+import { Runtime, type RuntimeOptions } from '../../../core/runtime/mod.ts';
+import { createImporter } from '../../../adapters/shared/importer.ts';
+import { BUILTIN_PLUGINS } from '../../../plugins/mod.ts';
+import { host, nativeNpm, recordingLogger, repoRoot, tempDir } from '../../helpers/host.ts';
+
+const tmp = tempDir();
+after(() => tmp.remove());
+
+const GOOD = `global:
+  scrape_interval: 30s
+scrape_configs:
+  - job_name: node
+    basic_auth:
+      username: admin
+      password: s3cr3t-pa55
+    static_configs:
+      - targets: ['localhost:9100']
+`;
+
+function options(configFile: string, extra: Partial<RuntimeOptions> = {}) {
+  const { logger, lines } = recordingLogger();
+  const opts: RuntimeOptions = {
+    host,
+    logger,
+    plugins: new PluginRegistry(createImporter(nativeNpm), BUILTIN_PLUGINS),
+    configFile,
+    flags: { 'config.file': configFile },
+    routePrefix: '',
+    enableLifecycle: false,
+    enableAdminApi: false,
+    ...extra,
+  };
+  return { opts, lines };
+}
+
+async function json(res: Response): Promise<Record<string, unknown>> {
+  return await res.json() as Record<string, unknown>;
+}
+
+describe('Runtime', () => {
+  test('is unready until started, then serves health, metrics and status', async () => {
+    const file = tmp.write('good.yml', GOOD);
+    const { opts } = options(file);
+    const rt = await Runtime.create(opts);
+    assert.equal((await rt.app.request('/-/ready')).status, 503);
+    assert.equal((await rt.app.request('/-/healthy')).status, 200);
+    await rt.start();
+    assert.equal((await rt.app.request('/-/ready')).status, 200);
+
+    const metrics = await (await rt.app.request('/metrics')).text();
+    assert.match(metrics, /^beacon_build_info\{.*version="0\.1\.0".*\} 1$/m);
+    assert.match(metrics, /^beacon_config_last_reload_successful 1$/m);
+    assert.match(metrics, /^process_resident_memory_bytes \d/m);
+
+    const om = await rt.app.request('/metrics', {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    assert.match(om.headers.get('content-type') ?? '', /^application\/openmetrics-text/);
+    assert.match(await om.text(), /# EOF\n$/);
+
+    const build = await json(await rt.app.request('/api/v1/status/buildinfo'));
+    assert.equal(build.status, 'success');
+    const data = build.data as Record<string, string>;
+    for (const k of ['version', 'revision', 'branch', 'buildUser', 'buildDate', 'goVersion']) {
+      assert.equal(typeof data[k], 'string', k);
+    }
+    assert.ok(!('features' in data), 'no features field: Grafana would take Beacon for Mimir');
+
+    const cfg = await json(await rt.app.request('/api/v1/status/config'));
+    const yaml = (cfg.data as { yaml: string }).yaml;
+    assert.match(yaml, /scrape_interval: 30s/);
+    assert.match(yaml, /password: <secret>/);
+    assert.ok(!yaml.includes('s3cr3t-pa55'), 'secret must not appear');
+
+    const flags = await json(await rt.app.request('/api/v1/status/flags'));
+    assert.equal((flags.data as Record<string, string>)['config.file'], file);
+
+    const info = await json(await rt.app.request('/api/v1/status/runtimeinfo'));
+    assert.equal((info.data as Record<string, unknown>).reloadConfigSuccess, true);
+
+    const nf = await rt.app.request('/api/v1/does-not-exist');
+    assert.equal(nf.status, 404);
+    assert.deepEqual(await json(nf), {
+      status: 'error',
+      errorType: 'not_found',
+      error: 'unknown API endpoint GET /api/v1/does-not-exist',
+    });
+    await rt.stop();
+  });
+
+  test('uses the embedded default config when the file does not exist', async () => {
+    const { opts, lines } = options(path.join(tmp.dir, 'missing.yml'));
+    const rt = await Runtime.create(opts);
+    assert.equal(rt.config.scrape_configs[0].job_name, 'beacon');
+    assert.ok(lines.some((l) => l.includes('embedded default config')));
+  });
+
+  test('a bad config at start fails with every error positioned', async () => {
+    const file = tmp.write(
+      'bad.yml',
+      'global:\n  scrape_interval: 10x\nscrape_configs:\n  - job_name: a\n    bogus: 1\n',
+    );
+    const { opts } = options(file);
+    await assert.rejects(Runtime.create(opts), (e: Error & { errors?: unknown[] }) => {
+      assert.equal(e.errors?.length, 2);
+      assert.match(String(e.errors?.[0]), /bad\.yml:2:\d+: global\.scrape_interval: .*10x/);
+      assert.match(String(e.errors?.[1]), /bad\.yml:5:\d+: scrape_configs\[0\]\.bogus/);
+      return true;
+    });
+  });
+
+  test('reload: an invalid file keeps the old config and reports failure; a valid one applies', async () => {
+    const file = tmp.write('reload.yml', GOOD);
+    const { opts, lines } = options(file, { enableLifecycle: true });
+    const rt = await Runtime.create(opts);
+    await rt.start();
+    tmp.write('reload.yml', 'scrape_configs:\n  - job_name: x\n    scrape_interval: nope\n');
+    const res = await rt.app.request('/-/reload', { method: 'POST' });
+    assert.equal(res.status, 500);
+    assert.match(await res.text(), /reload\.yml:3:\d+: scrape_configs\[0\]\.scrape_interval/);
+    assert.equal(rt.config.scrape_configs[0].job_name, 'node', 'old config still in force');
+    assert.match(
+      await (await rt.app.request('/metrics')).text(),
+      /^beacon_config_last_reload_successful 0$/m,
+    );
+    assert.ok(lines.some((l) => l.includes('level=ERROR') && l.includes('scrape_interval')));
+
+    tmp.write('reload.yml', GOOD.replace('job_name: node', 'job_name: other'));
+    assert.equal((await rt.app.request('/-/reload', { method: 'POST' })).status, 200);
+    assert.equal(rt.config.scrape_configs[0].job_name, 'other');
+    assert.match(
+      await (await rt.app.request('/metrics')).text(),
+      /^beacon_config_last_reload_successful 1$/m,
+    );
+    await rt.stop();
+  });
+
+  test('lifecycle endpoints answer 403 unless enabled', async () => {
+    const { opts } = options(tmp.write('l.yml', GOOD));
+    const rt = await Runtime.create(opts);
+    assert.equal((await rt.app.request('/-/reload', { method: 'POST' })).status, 403);
+    assert.equal((await rt.app.request('/-/quit', { method: 'POST' })).status, 403);
+    assert.equal((await rt.app.request('/-/reload')).status, 404, 'GET is not a lifecycle call');
+  });
+
+  test('quit calls back after answering', async () => {
+    let quit = false;
+    const { opts } = options(tmp.write('q.yml', GOOD), {
+      enableLifecycle: true,
+      onQuit: () => (quit = true),
+    });
+    const rt = await Runtime.create(opts);
+    const res = await rt.app.request('/-/quit', { method: 'POST' });
+    assert.equal(res.status, 200);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.ok(quit);
+  });
+
+  test('route prefix moves every route', async () => {
+    const { opts } = options(tmp.write('p.yml', GOOD), { routePrefix: '/beacon' });
+    const rt = await Runtime.create(opts);
+    assert.equal((await rt.app.request('/beacon/-/healthy')).status, 200);
+    assert.equal((await rt.app.request('/beacon/api/v1/status/buildinfo')).status, 200);
+    assert.equal((await rt.app.request('/-/healthy')).status, 404);
+  });
+
+  test('third-party plugin by relative path: validated, started, reloaded and stopped', async () => {
+    const plugin = path.join(repoRoot, 'examples', 'plugin-package', 'mod.ts');
+    const rel = path.relative(tmp.dir, plugin);
+    const cfg = (greeting: string) =>
+      `scrape_configs: []\nplugins:\n  - use: ./${rel}\n    config:\n      greeting: ${greeting}\n`;
+    const file = tmp.write('plugin.yml', cfg('hello there'));
+    const { opts } = options(file, { enableLifecycle: true });
+    const rt = await Runtime.create(opts);
+    await rt.start();
+    assert.match(
+      await (await rt.app.request('/metrics')).text(),
+      /^hello_info\{greeting="hello there"\} 1$/m,
+    );
+
+    tmp.write('plugin.yml', cfg('again'));
+    assert.equal((await rt.app.request('/-/reload', { method: 'POST' })).status, 200);
+    const text = await (await rt.app.request('/metrics')).text();
+    assert.match(text, /^hello_info\{greeting="again"\} 1$/m);
+    assert.doesNotMatch(text, /hello there/);
+
+    // A block the plugin's schema rejects: same error form as the config, old plugin kept.
+    tmp.write(
+      'plugin.yml',
+      `plugins:\n  - use: ./${rel}\n    config:\n      greeting: ''\n      colour: red\n`,
+    );
+    const res = await rt.app.request('/-/reload', { method: 'POST' });
+    assert.equal(res.status, 500);
+    const body = await res.text();
+    assert.match(
+      body,
+      /plugin\.yml:4:\d+: plugins\[0\]\.config\.greeting: greeting must not be empty/,
+    );
+    assert.match(body, /plugin\.yml:5:\d+: plugins\[0\]\.config\.colour/);
+    assert.match(
+      await (await rt.app.request('/metrics')).text(),
+      /^hello_info\{greeting="again"\} 1$/m,
+    );
+
+    await rt.stop();
+    assert.doesNotMatch(await (await rt.app.request('/metrics')).text(), /hello_info/);
+  });
+
+  test('unknown plugins are config errors with a position', async () => {
+    const file = tmp.write(
+      'unknown.yml',
+      'plugins:\n  - use: nosuchplugin\n  - use: ./nowhere/plugin.ts\n',
+    );
+    const { opts } = options(file);
+    const rt = await Runtime.create(opts);
+    await assert.rejects(rt.start(), (e: Error & { errors?: unknown[] }) => {
+      assert.equal(e.errors?.length, 2);
+      assert.match(
+        String(e.errors?.[0]),
+        /unknown\.yml:2:\d+: plugins\[0\]\.use: unknown plugin "nosuchplugin"/,
+      );
+      assert.match(
+        String(e.errors?.[1]),
+        /unknown\.yml:3:\d+: plugins\[1\]\.use: cannot load plugin module/,
+      );
+      return true;
+    });
+  });
+});

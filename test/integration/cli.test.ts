@@ -1,0 +1,121 @@
+// The CLI through its real door: Beacon started as a process under the test's runtime.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tempDir } from '../helpers/host.ts';
+import { eventually, runBeacon, startBeacon } from '../helpers/process.ts';
+
+const tmp = tempDir();
+after(() => tmp.remove());
+
+const GOOD = `global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: self
+    static_configs:
+      - targets: ['localhost:9090']
+`;
+
+describe('beacon CLI', () => {
+  test('--help explains the flags and commands; --version names the runtime', async () => {
+    const help = await runBeacon(['--help']);
+    assert.equal(help.code, 0);
+    for (
+      const flag of [
+        '--config.file',
+        '--web.listen-address',
+        '--storage.tsdb.retention.time',
+        '--log.format',
+      ]
+    ) {
+      assert.ok(help.stdout.includes(flag), flag);
+    }
+    assert.match(help.stdout, /check config/);
+    const version = await runBeacon(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^beacon, version \d+\.\d+\.\d+/);
+    assert.match(version.stdout, /runtime: +(deno|bun) /);
+  });
+
+  test('unknown flags and commands are errors', async () => {
+    const r = await runBeacon(['--web.listen-adress=:1']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown long flag '--web\.listen-adress'/);
+    const c = await runBeacon(['frobnicate']);
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /unknown command/);
+  });
+
+  test('check config: exit 0 for valid files, 1 with positioned errors for invalid ones', async () => {
+    const good = tmp.write('good.yml', GOOD);
+    const bad = tmp.write(
+      'bad.yml',
+      'scrape_configs:\n  - job_name: a\n    scrape_interval: 10x\n',
+    );
+    const ok = await runBeacon(['check', 'config', good]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /SUCCESS/);
+    const fail = await runBeacon(['check', 'config', good, bad]);
+    assert.equal(fail.code, 1);
+    assert.match(
+      fail.stdout,
+      /bad\.yml:3:\d+: scrape_configs\[0\]\.scrape_interval: invalid duration "10x"/,
+    );
+  });
+
+  test('check metrics reads standard input in strict mode', async () => {
+    const valid = '# HELP up Up.\n# TYPE up gauge\nup 1\n';
+    assert.equal((await runBeacon(['check', 'metrics'], { stdin: valid })).code, 0);
+    const broken = await runBeacon(['check', 'metrics'], {
+      stdin: '# TYPE a counter\na{x="1} 2\n',
+    });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /line 2/);
+  });
+
+  test('a malformed config stops start-up with every error and exit 1', async () => {
+    const bad = tmp.write(
+      'start-bad.yml',
+      'global:\n  scrape_timeout: 2m\n  scrape_interval: 1m\nfoo: 1\n',
+    );
+    const r = await runBeacon(['--config.file', bad, '--web.listen-address=127.0.0.1:0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /start-bad\.yml:4:1: foo/);
+    assert.match(r.stderr, /nothing started/);
+  });
+
+  test('serves, reloads on SIGHUP keeping the old config when the new one is bad, stops on SIGTERM', async () => {
+    const file = tmp.write('serve.yml', GOOD);
+    const b = await startBeacon(['--config.file', file, '--log.format=json']);
+    try {
+      const build = await (await fetch(`${b.url}/api/v1/status/buildinfo`)).json();
+      assert.equal(build.status, 'success');
+      const metrics = async () => await (await fetch(`${b.url}/metrics`)).text();
+      assert.match(await metrics(), /^beacon_config_last_reload_successful 1$/m);
+
+      tmp.write('serve.yml', 'scrape_configs: [{job_name: x, scrape_interval: bad}]\n');
+      b.signal('SIGHUP');
+      await eventually(async () =>
+        /^beacon_config_last_reload_successful 0$/m.test(await metrics())
+      );
+      const cfg = await (await fetch(`${b.url}/api/v1/status/config`)).json();
+      assert.match(cfg.data.yaml, /job_name: self/, 'old config still served');
+
+      tmp.write('serve.yml', GOOD.replace('self', 'renamed'));
+      b.signal('SIGHUP');
+      await eventually(async () =>
+        /^beacon_config_last_reload_successful 1$/m.test(await metrics())
+      );
+      const cfg2 = await (await fetch(`${b.url}/api/v1/status/config`)).json();
+      assert.match(cfg2.data.yaml, /job_name: renamed/);
+    } finally {
+      b.signal('SIGTERM');
+    }
+    assert.equal(await b.exited, 0);
+    const lines = b.logs().trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(
+      lines.some((l) => l.level === 'ERROR' && /serve\.yml:1:\d+/.test(l.err)),
+      'reload error logged with its position',
+    );
+    assert.ok(lines.some((l) => /stopping gracefully/.test(l.msg)));
+  });
+});
