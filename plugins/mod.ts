@@ -3,6 +3,9 @@
  * @module
  */
 import type { PluginDefinition } from '../core/plugin.ts';
+import { memoryStoragePlugin } from './storage/memory/mod.ts';
 
 /** Every built-in plugin definition. */
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
+  memoryStoragePlugin as PluginDefinition,
+];

@@ -210,6 +210,28 @@ describe('Runtime', () => {
     assert.doesNotMatch(await (await rt.app.request('/metrics')).text(), /hello_info/);
   });
 
+  test('built-in plugins are found by short name and validated by their own schema', async () => {
+    const file = tmp.write(
+      'builtin.yml',
+      'plugins:\n  - use: memory\n    config:\n      retention_time: 2h\n',
+    );
+    const { opts } = options(file);
+    const rt = await Runtime.create(opts);
+    await rt.start();
+    assert.match(await (await rt.app.request('/metrics')).text(), /^beacon_tsdb_head_series 0$/m);
+    await rt.stop();
+
+    const bad = tmp.write(
+      'builtin-bad.yml',
+      'plugins:\n  - use: memory\n    config:\n      retention_time: 2x\n',
+    );
+    const rt2 = await Runtime.create(options(bad).opts);
+    await assert.rejects(
+      rt2.start(),
+      /builtin-bad\.yml:4:\d+: plugins\[0\]\.config\.retention_time/,
+    );
+  });
+
   test('unknown plugins are config errors with a position', async () => {
     const file = tmp.write(
       'unknown.yml',
