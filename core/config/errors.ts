@@ -4,7 +4,7 @@
  * @module
  */
 
-import { goQuote } from './quote.ts';
+import { goQuote } from '../model/matcher.ts';
 
 /** A key path into a config document: mapping keys and sequence indexes. */
 export type ConfigPath = readonly (string | number)[];

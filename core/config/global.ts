@@ -8,7 +8,7 @@ import { Duration } from './duration.ts';
 import { durationSchema, sizeSchema } from './schema_types.ts';
 import { bool, str, strict, uint } from './schema_helpers.ts';
 import { isValidUTF8Name } from '../model/mod.ts';
-import { goQuote } from './quote.ts';
+import { goQuote } from '../model/matcher.ts';
 import { ByteSize } from './size.ts';
 
 /** The scrape protocols Prometheus negotiates, with their media types. */

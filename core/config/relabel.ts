@@ -11,7 +11,7 @@
 import * as v from 'valibot';
 import { compileRegex, isValidUTF8Name } from '../model/mod.ts';
 import { nonNull, str, strict, uint } from './schema_helpers.ts';
-import { goQuote } from './quote.ts';
+import { goQuote } from '../model/matcher.ts';
 
 /** Every relabel action Prometheus knows. */
 export const RELABEL_ACTIONS = [

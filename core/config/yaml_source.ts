@@ -16,7 +16,7 @@ import {
   type Tags,
 } from 'yaml';
 import { ConfigError, type ConfigPath } from './errors.ts';
-export { goQuote } from './quote.ts';
+export { goQuote } from '../model/matcher.ts';
 
 /** A 1-based line and column. */
 export interface Position {

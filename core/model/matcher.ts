@@ -130,7 +130,10 @@ export function goQuote(s: string): string {
     else if (c === 12) out += '\\f';
     else if (c === 13) out += '\\r';
     else if (c < 0x80) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0xd800 && c <= 0xdfff) {
+    else if (c >= 0xdc80 && c <= 0xdcff) {
+      // Surrogate-escaped raw byte (how the config loader keeps invalid UTF-8): Go prints `\xNN`.
+      out += '\\x' + (c - 0xdc00).toString(16).padStart(2, '0');
+    } else if (c >= 0xd800 && c <= 0xdfff) {
       // A lone surrogate is invalid UTF-8; Go prints the bytes of its 3-byte encoding.
       for (const b of [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]) {
         out += '\\x' + b.toString(16);
