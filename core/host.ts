@@ -32,6 +32,12 @@ export interface Host {
   readTextFile(path: string): Promise<string>;
   /** Paths matching a glob (`*`, `?`, `[…]` per path element), sorted; none is not an error. */
   expandGlob(pattern: string): Promise<string[]>;
+  /**
+   * Calls `onChange` (debounced) when a file in `paths` (files or directories) changes, until
+   * the returned function is called. Best effort: a path that cannot be watched is skipped, so
+   * callers that must not miss a change also poll.
+   */
+  watch(paths: readonly string[], onChange: () => void): () => void;
   /** Absolute form of `path` against the working directory. */
   resolvePath(path: string): string;
   /** Registers a signal handler; returns a function that removes it. */

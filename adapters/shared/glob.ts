@@ -35,7 +35,8 @@ export function elementRegex(pattern: string): RegExp {
 }
 
 function escape(ch: string): string {
-  return ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Only syntax characters may be escaped under the `u` flag (`\-` is an error there).
+  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** Expands `pattern` to the sorted list of existing paths; a plain path must exist to match. */

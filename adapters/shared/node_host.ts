@@ -3,6 +3,7 @@
  * Each runtime's adapter adds serving and signals.
  * @module
  */
+import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ export type NodeHostPart = Pick<
   Host,
   | 'readTextFile'
   | 'expandGlob'
+  | 'watch'
   | 'resolvePath'
   | 'env'
   | 'hostname'
@@ -30,6 +32,7 @@ export function nodeHostPart(): NodeHostPart {
   return {
     readTextFile: (p) => readFile(p, 'utf8'),
     expandGlob,
+    watch: watchPaths,
     resolvePath: (p) => path.resolve(p),
     env: (name) => process.env[name],
     hostname: () => os.hostname(),
@@ -49,5 +52,28 @@ export function nodeHostPart(): NodeHostPart {
       return out;
     },
     exit: (code) => process.exit(code),
+  };
+}
+
+/** Watches files and directories with `fs.watch`, debouncing bursts of events into one call. */
+function watchPaths(paths: readonly string[], onChange: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const fire = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, 50);
+  };
+  const watchers: FSWatcher[] = [];
+  for (const p of paths) {
+    try {
+      const w = watch(p, fire);
+      w.on('error', () => {/* the path went away: the caller's poll notices */});
+      watchers.push(w);
+    } catch {
+      // Not watchable (missing, or no inotify): skipped, see Host.watch.
+    }
+  }
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
   };
 }
