@@ -232,6 +232,28 @@ describe('Runtime', () => {
     );
   });
 
+  test('an installed package is loaded by its package name', async () => {
+    // examples/plugin-package is an npm workspace of this repository, so npm install links it.
+    const file = tmp.write(
+      'pkg.yml',
+      'plugins:\n  - use: beacon-plugin-hello\n    config: {greeting: pkg}\n',
+    );
+    const rt = await Runtime.create(options(file).opts);
+    await rt.start();
+    assert.match(
+      await (await rt.app.request('/metrics')).text(),
+      /^hello_info\{greeting="pkg"\} 1$/m,
+    );
+    await rt.stop();
+
+    const notPlugin = tmp.write('notplugin.yml', 'plugins:\n  - use: hono\n');
+    const rt2 = await Runtime.create(options(notPlugin).opts);
+    await assert.rejects(
+      rt2.start(),
+      /notplugin\.yml:2:\d+: plugins\[0\]\.use: module "hono" does not export a plugin definition/,
+    );
+  });
+
   test('unknown plugins are config errors with a position', async () => {
     const file = tmp.write(
       'unknown.yml',
