@@ -117,20 +117,20 @@ export class PluginRegistry {
   async resolve(specifier: string): Promise<PluginDefinition> {
     const builtin = this.#builtins.get(specifier);
     if (builtin) return builtin;
-    if (/^[a-z][a-z0-9_]*$/.test(specifier)) {
-      throw new PluginLoadError(
-        `unknown plugin ${JSON.stringify(specifier)}; built-in plugins are: ${
-          this.builtinNames().join(', ') || '(none)'
-        }; third-party plugins are named by package or path`,
-      );
-    }
     let mod: Record<string, unknown>;
     try {
       mod = await this.#importer(specifier);
     } catch (e) {
-      throw new PluginLoadError(
-        `cannot load plugin module ${JSON.stringify(specifier)}: ${(e as Error).message ?? e}`,
-      );
+      const why = (e as Error).message ?? String(e);
+      // A bare short name is most likely a misspelt built-in: say which ones exist.
+      if (/^[a-z][a-z0-9_]*$/.test(specifier)) {
+        throw new PluginLoadError(
+          `unknown plugin ${JSON.stringify(specifier)}: not a built-in (${
+            this.builtinNames().join(', ') || 'none'
+          }) and no installed package of that name (${why})`,
+        );
+      }
+      throw new PluginLoadError(`cannot load plugin module ${JSON.stringify(specifier)}: ${why}`);
     }
     const def = mod.default ?? mod.plugin;
     if (!isPluginDefinition(def)) {
