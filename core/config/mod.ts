@@ -41,7 +41,7 @@ export {
 } from './relabel.ts';
 export type { AlertingConfig, AlertmanagerConfig } from './alerting.ts';
 export type { RemoteReadConfig, RemoteWriteConfig } from './remote.ts';
-export { BUILTIN_STORAGE_ENGINES, type StorageConfig } from './storage.ts';
+export { BUILTIN_STORAGE_ENGINES, DEFAULT_STORAGE_ENGINE, type StorageConfig } from './storage.ts';
 export type { TracingConfig } from './tracing.ts';
 export type { OTLPConfig } from './otlp.ts';
 export type { PluginEntry } from './plugins.ts';

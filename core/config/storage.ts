@@ -13,6 +13,9 @@ const o = <T extends v.GenericSchema>(s: T) => v.optional(v.nullable(s));
 /** Built-in storage engines; anything else is a plugin specifier. */
 export const BUILTIN_STORAGE_ENGINES = ['duckdb', 'memory'] as const;
 
+/** The engine used when `storage.engine` is not set. */
+export const DEFAULT_STORAGE_ENGINE = 'memory';
+
 const retentionSize = v.pipe(
   v.custom<unknown>(
     (x) =>
@@ -63,7 +66,7 @@ const exemplarsSchema = strict('exemplars_config', {
 });
 
 /**
- * `storage`: `engine` (`duckdb` by default, `memory`, or a plugin specifier such as
+ * `storage`: `engine` (`memory` by default, `duckdb`, or a plugin specifier such as
  * `npm:beacon-storage-x` or `./my_store.ts`), plus Prometheus's `tsdb` and `exemplars`.
  */
 export const storageSchema = v.pipe(
@@ -71,7 +74,7 @@ export const storageSchema = v.pipe(
     v.nullable(
       strict('storage_config', {
         engine: v.pipe(
-          v.optional(str, 'duckdb'),
+          v.optional(str, DEFAULT_STORAGE_ENGINE),
           v.check((s) => s.trim() !== '', 'storage engine must not be empty'),
         ),
         tsdb: o(tsdbSchema),
@@ -82,7 +85,7 @@ export const storageSchema = v.pipe(
   ),
   v.transform((s) => {
     const out = {
-      engine: s?.engine ?? 'duckdb',
+      engine: s?.engine ?? DEFAULT_STORAGE_ENGINE,
       exemplars: s?.exemplars ?? { max_exemplars: 100_000 },
     } as {
       engine: string;

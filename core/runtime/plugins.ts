@@ -48,6 +48,8 @@ export interface PluginEnv {
   plugins: PluginRegistry;
   /** Directory of the config file, for relative plugin paths. */
   baseDir: string;
+  /** Instances already running that plugins may use (the storage engine). */
+  capabilities?: ReadonlyMap<PluginKind, readonly PluginInstance[]>;
 }
 
 /** Where a `use` specifier points: relative paths resolve against the config's directory. */
@@ -73,6 +75,20 @@ export async function resolvePlugins(
     } catch (e) {
       if (!(e instanceof PluginLoadError)) throw e;
       errors.push(new ConfigError(file, pos.line, pos.column, ['plugins', i, 'use'], e.message));
+      continue;
+    }
+    if (definition.kind === 'storage') {
+      errors.push(
+        new ConfigError(
+          file,
+          pos.line,
+          pos.column,
+          ['plugins', i, 'use'],
+          `${
+            JSON.stringify(entry.use)
+          } is a storage engine: choose it with storage.engine, not in plugins`,
+        ),
+      );
       continue;
     }
     try {
@@ -104,7 +120,9 @@ export async function startPlugins(
   env: PluginEnv,
 ): Promise<LoadedPlugin[]> {
   const started: LoadedPlugin[] = [];
-  const capabilities = new Map<PluginKind, PluginInstance[]>();
+  const capabilities = new Map<PluginKind, PluginInstance[]>(
+    [...(env.capabilities ?? [])].map(([k, list]) => [k, [...list]]),
+  );
   try {
     for (const r of startOrder(resolved)) {
       const logger = env.logger.with({ component: 'plugin', plugin: r.definition.name });

@@ -20,8 +20,11 @@ import { httpMetrics } from '../metrics/mod.ts';
 import type { PluginRegistry } from '../plugin.ts';
 import { BUILD_INFO } from '../version.ts';
 import { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
+import type { Storage } from '../storage/mod.ts';
+import { type OpenStorage, openStorage } from './storage.ts';
 import {
   type LoadedPlugin,
+  type PluginEnv,
   type ResolvedPlugin,
   resolvePlugins,
   startPlugins,
@@ -60,11 +63,19 @@ export class Runtime {
   readonly #opts: RuntimeOptions;
   #reloading: Promise<void> = Promise.resolve();
 
-  private constructor(opts: RuntimeOptions, config: Config) {
+  readonly #storage: OpenStorage;
+
+  private constructor(
+    opts: RuntimeOptions,
+    config: Config,
+    metrics: SelfMetrics,
+    storage: OpenStorage,
+  ) {
     this.#opts = opts;
     this.#config = config;
+    this.#storage = storage;
     this.#lastConfigTime = new Date();
-    this.metrics = createSelfMetrics(opts.host);
+    this.metrics = metrics;
     const app = createApiApp(
       {
         logger: opts.logger.with({ component: 'web' }),
@@ -95,7 +106,15 @@ export class Runtime {
   /** Loads the config (or the embedded default when the file is absent) and builds Beacon. */
   static async create(opts: RuntimeOptions): Promise<Runtime> {
     const config = await readConfig(opts);
-    return new Runtime(opts, config);
+    const metrics = createSelfMetrics(opts.host);
+    // Storage opens first: every API route and plugin reads or writes through it.
+    const storage = await openStorage(config, opts.flags, pluginEnv(opts, metrics));
+    return new Runtime(opts, config, metrics, storage);
+  }
+
+  /** The storage engine. */
+  get storage(): Storage {
+    return this.#storage.storage;
   }
 
   /** The config in force. */
@@ -139,6 +158,12 @@ export class Runtime {
       logConfigError(log, e);
       throw e;
     }
+    if (config.storage.engine !== this.#config.storage.engine) {
+      log.warn('storage.engine changed; the new engine takes effect after a restart', {
+        running: this.#config.storage.engine,
+        configured: config.storage.engine,
+      });
+    }
     // Every plugin block is validated before anything running is touched.
     let resolved: ResolvedPlugin[];
     try {
@@ -169,13 +194,10 @@ export class Runtime {
     log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
   }
 
-  #pluginEnv() {
+  #pluginEnv(): PluginEnv {
     return {
-      host: this.#opts.host,
-      logger: this.#opts.logger,
-      registry: this.metrics.registry,
-      plugins: this.#opts.plugins,
-      baseDir: dirname(this.#opts.host.resolvePath(this.#opts.configFile)),
+      ...pluginEnv(this.#opts, this.metrics),
+      capabilities: new Map([['storage', [this.#storage.plugin.instance]]]),
     };
   }
 
@@ -218,6 +240,7 @@ export class Runtime {
     this.metrics.ready.set(0);
     await stopPlugins(this.#plugins, this.#opts.logger);
     this.#plugins = [];
+    await stopPlugins([this.#storage.plugin], this.#opts.logger);
   }
 
   /** `/api/v1/status/runtimeinfo`. */
@@ -236,6 +259,16 @@ export class Runtime {
       runtimeVersion: host.runtime.version,
     };
   }
+}
+
+function pluginEnv(opts: RuntimeOptions, metrics: SelfMetrics): PluginEnv {
+  return {
+    host: opts.host,
+    logger: opts.logger,
+    registry: metrics.registry,
+    plugins: opts.plugins,
+    baseDir: dirname(opts.host.resolvePath(opts.configFile)),
+  };
 }
 
 async function readConfig(opts: RuntimeOptions): Promise<Config> {

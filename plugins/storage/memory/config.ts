@@ -30,6 +30,9 @@ const duration = (key: string, fallback: string) =>
  * disabled) as Prometheus durations; a bare number means seconds. Values come out in ms.
  */
 export const memoryStorageConfigSchema = v.strictObject({
+  // The runtime gives every engine a data path and a size limit; memory has neither.
+  path: v.optional(v.string()),
+  retention_size: v.optional(v.union([v.string(), v.number()])),
   retention_time: duration('retention_time', '15d'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
 });

@@ -5,7 +5,7 @@
  * @example In the config
  * ```yaml
  * plugins:
- *   - name: memory
+ *   - use: memory
  *     config: { retention_time: 2h, out_of_order_time_window: 5m }
  * ```
  * @module

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import {
   ConfigError,
   ConfigLoadError,
+  DEFAULT_STORAGE_ENGINE,
   loadConfig,
   parseConfig,
   validateBlock,
@@ -118,7 +119,7 @@ describe('parseConfig defaults', () => {
     assert.equal(c.global.evaluation_interval.toString(), '1m');
     assert.equal(c.global.metric_name_validation_scheme, 'utf8');
     assert.deepEqual(c.scrape_configs, []);
-    assert.equal(c.storage.engine, 'duckdb');
+    assert.equal(c.storage.engine, DEFAULT_STORAGE_ENGINE);
     assert.equal(c.storage.exemplars.max_exemplars, 100000);
     assert.deepEqual(c.plugins, []);
     assert.equal(c.otlp.translation_strategy, 'UnderscoreEscapingWithSuffixes');

@@ -210,25 +210,35 @@ describe('Runtime', () => {
     assert.doesNotMatch(await (await rt.app.request('/metrics')).text(), /hello_info/);
   });
 
-  test('built-in plugins are found by short name and validated by their own schema', async () => {
-    const file = tmp.write(
-      'builtin.yml',
-      'plugins:\n  - use: memory\n    config:\n      retention_time: 2h\n',
-    );
+  test('the storage engine is a built-in plugin chosen by storage.engine and validated by its schema', async () => {
+    const file = tmp.write('builtin.yml', 'storage:\n  engine: memory\n');
     const { opts } = options(file);
     const rt = await Runtime.create(opts);
     await rt.start();
     assert.match(await (await rt.app.request('/metrics')).text(), /^beacon_tsdb_head_series 0$/m);
     await rt.stop();
+    assert.doesNotMatch(await (await rt.app.request('/metrics')).text(), /beacon_tsdb_head_series/);
 
-    const bad = tmp.write(
-      'builtin-bad.yml',
-      'plugins:\n  - use: memory\n    config:\n      retention_time: 2x\n',
-    );
+    // Storage engines are chosen with storage.engine, never in the plugins list.
+    const bad = tmp.write('builtin-bad.yml', 'plugins:\n  - use: memory\n');
     const rt2 = await Runtime.create(options(bad).opts);
     await assert.rejects(
       rt2.start(),
-      /builtin-bad\.yml:4:\d+: plugins\[0\]\.config\.retention_time/,
+      /builtin-bad\.yml:2:\d+: plugins\[0\]\.use: "memory" is a storage engine/,
+    );
+
+    // A retention flag the engine cannot read is an error naming storage.engine.
+    const flagged = options(file).opts;
+    flagged.flags = { ...flagged.flags, 'storage.tsdb.retention.time': '2x' };
+    await assert.rejects(
+      Runtime.create(flagged),
+      /storage\.engine: storage engine "memory" rejects its settings: .*2x/,
+    );
+
+    const unknown = tmp.write('engine-unknown.yml', 'storage:\n  engine: nosuchengine\n');
+    await assert.rejects(
+      Runtime.create(options(unknown).opts),
+      /engine-unknown\.yml:2:11: storage\.engine: unknown plugin "nosuchengine"/,
     );
   });
 
