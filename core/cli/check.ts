@@ -16,7 +16,7 @@ export async function checkConfigCommand(files: readonly string[], host: Host): 
   for (const file of files) {
     host.writeOut(`Checking ${file}\n`);
     try {
-      const config = await loadConfig(file, host);
+      const config = await loadConfig(file, host, { env: host.env });
       const jobs = config.scrape_configs.length;
       host.writeOut(
         ` SUCCESS: ${file} is valid prometheus config file syntax (${jobs} scrape ${

@@ -283,9 +283,12 @@ async function readConfig(opts: RuntimeOptions): Promise<Config> {
     opts.logger.info('Config file not found, using the embedded default config', {
       filename: file,
     });
-    return parseConfig(DEFAULT_CONFIG_YAML, DEFAULT_CONFIG_NAME, { baseDir: opts.host.cwd() });
+    return parseConfig(DEFAULT_CONFIG_YAML, DEFAULT_CONFIG_NAME, {
+      baseDir: opts.host.cwd(),
+      env: opts.host.env,
+    });
   }
-  return await loadConfig(file, opts.host);
+  return await loadConfig(file, opts.host, { env: opts.host.env });
 }
 
 function logConfigError(log: Logger, e: unknown): void {

@@ -1,6 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import process from 'node:process';
 import { PluginRegistry } from '../../../core/plugin.ts';
 import { Runtime, type RuntimeOptions } from '../../../core/runtime/mod.ts';
 import { createImporter } from '../../../adapters/shared/importer.ts';
@@ -137,6 +138,16 @@ describe('Runtime', () => {
       /^beacon_config_last_reload_successful 1$/m,
     );
     await rt.stop();
+  });
+
+  test('external labels expand environment variables, as Prometheus 3 does', async () => {
+    process.env.BEACON_TEST_REGION = 'eu-west-9';
+    const file = tmp.write(
+      'env.yml',
+      'global:\n  external_labels:\n    region: $BEACON_TEST_REGION\n',
+    );
+    const rt = await Runtime.create(options(file).opts);
+    assert.equal(rt.config.global.external_labels.region, 'eu-west-9');
   });
 
   test('lifecycle endpoints answer 403 unless enabled', async () => {
