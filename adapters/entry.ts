@@ -5,7 +5,7 @@
 import process from 'node:process';
 import { main } from '../core/cli/mod.ts';
 import type { Host } from '../core/host.ts';
-import { BUILTIN_PLUGINS } from '../plugins/mod.ts';
+import { BUILTIN_PLUGINS, parsePromQL } from '../plugins/mod.ts';
 import { createImporter } from './shared/importer.ts';
 
 /** The host adapter and module importer for the runtime executing this code. */
@@ -28,6 +28,7 @@ export async function runCli(): Promise<void> {
     host,
     builtins: BUILTIN_PLUGINS,
     importer: createImporter(nativeNpm),
+    parseExpr: parsePromQL,
   });
   host.exit(code);
 }

@@ -5,6 +5,14 @@
 import { ConfigLoadError, loadConfig } from '../config/mod.ts';
 import { checkMetrics } from '../exposition/mod.ts';
 import type { Host } from '../host.ts';
+import {
+  checkRules,
+  checkRuleText,
+  type ExprParser,
+  formatCheckRules,
+  summarizeCheck,
+} from '../rules/mod.ts';
+import { CHECK_RULES_FLAGS, parseFlags } from './flags.ts';
 
 /** Checks each config file; exit 0 when all are valid, 1 otherwise. */
 export async function checkConfigCommand(files: readonly string[], host: Host): Promise<number> {
@@ -48,4 +56,32 @@ export async function checkMetricsCommand(host: Host): Promise<number> {
   for (const p of warnings) host.writeErr(`line ${p.line}: ${p.message}`);
   if (errors.length) return 1;
   return warnings.length ? 3 : 0;
+}
+
+/**
+ * `check rules [--lint=…] [--lint-fatal] [--ignore-unknown-fields] FILE…`: promtool's verdicts
+ * and exit codes; with no file, the rules are read from standard input.
+ */
+export async function checkRulesCommand(
+  args: readonly string[],
+  host: Host,
+  parseExpr: ExprParser,
+): Promise<number> {
+  const flags = parseFlags(args, CHECK_RULES_FLAGS);
+  const opts = {
+    parseExpr,
+    lint: flags.values['lint'],
+    lintFatal: flags.values['lint-fatal'] === 'true',
+    ignoreUnknownFields: flags.values['ignore-unknown-fields'] === 'true',
+  };
+  const result = flags.positional.length
+    ? await checkRules(flags.positional, host, opts)
+    : summarizeCheck([
+      checkRuleText(new TextDecoder().decode(await host.readStdin()), 'standard input', opts),
+    ], opts);
+  for (const line of formatCheckRules(result)) {
+    if (line.stream === 'stdout') host.writeOut(line.text + '\n');
+    else host.writeErr(line.text);
+  }
+  return result.exitCode;
 }

@@ -115,7 +115,11 @@ export class FlagError extends Error {
 }
 
 /** Parses `argv` against `defs`; unknown flags are errors. */
-export function parseFlags(argv: readonly string[], defs: readonly FlagDef[] = FLAGS): ParsedFlags {
+export function parseFlags(
+  argv: readonly string[],
+  defs: readonly FlagDef[] = FLAGS,
+  opts: { stopAtCommand?: boolean } = {},
+): ParsedFlags {
   const byName = new Map(defs.map((d) => [d.name, d]));
   const values: Record<string, string> = {};
   for (const d of defs) values[d.name] = d.default;
@@ -133,6 +137,11 @@ export function parseFlags(argv: readonly string[], defs: readonly FlagDef[] = F
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
+      // A command's own flags come after it: hand them over unparsed.
+      if (opts.stopAtCommand) {
+        out.positional.push(...argv.slice(i));
+        break;
+      }
       out.positional.push(arg);
       continue;
     }
@@ -182,8 +191,14 @@ export function usage(defs: readonly FlagDef[] = FLAGS): string {
     '',
     'Commands:',
     '  check config <file>...   Check configuration files are valid (exit 0 valid, 1 invalid).',
+    '  check rules [<flags>] <file>...',
+    '                           Check rule files are valid, as promtool check rules: exit 0 valid,',
+    '                           1 invalid, 3 lint problems with --lint-fatal. Flags:',
+    '                             --lint=duplicate-rules|none   lint checks (default duplicate-rules)',
+    '                             --lint-fatal                  make lint problems exit 3',
+    '                             --ignore-unknown-fields       ignore unknown fields in rule files',
     '  check metrics            Lint an exposition read from standard input (strict OpenMetrics/',
-    '                           text 0.0.4 rules; exit 0 valid, 1 invalid).',
+    '                           text 0.0.4 rules; exit 0 valid, 1 invalid, 3 lint problems only).',
     '',
     'Flags:',
     '  -h, --help     Show this help.',
@@ -211,3 +226,15 @@ function wrap(text: string, width: number): string[] {
   if (line) out.push(line);
   return out;
 }
+
+/** Flags of `check rules`, named as promtool names them. */
+export const CHECK_RULES_FLAGS: readonly FlagDef[] = [
+  { name: 'lint', kind: 'string', default: 'duplicate-rules', help: 'Linting checks to apply.' },
+  { name: 'lint-fatal', kind: 'bool', default: 'false', help: 'Make lint errors exit with 3.' },
+  {
+    name: 'ignore-unknown-fields',
+    kind: 'bool',
+    default: 'false',
+    help: 'Ignore unknown fields in rule groups.',
+  },
+];

@@ -4,9 +4,10 @@
  */
 import type { Host } from '../host.ts';
 import type { ModuleImporter, PluginDefinition } from '../plugin.ts';
+import type { ExprParser } from '../rules/mod.ts';
 import { BUILD_INFO } from '../version.ts';
-import { FlagError, parseFlags, usage } from './flags.ts';
-import { checkConfigCommand, checkMetricsCommand } from './check.ts';
+import { FlagError, FLAGS, parseFlags, usage } from './flags.ts';
+import { checkConfigCommand, checkMetricsCommand, checkRulesCommand } from './check.ts';
 import { runServer } from './serve.ts';
 
 /** What the entry point hands the CLI. */
@@ -14,6 +15,8 @@ export interface CliEnv {
   host: Host;
   builtins: readonly PluginDefinition[];
   importer: ModuleImporter;
+  /** The PromQL parser (it lives in the engine plugin; core code receives it). */
+  parseExpr: ExprParser;
 }
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
@@ -21,7 +24,7 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
   const { host } = env;
   let flags;
   try {
-    flags = parseFlags(argv);
+    flags = parseFlags(argv, FLAGS, { stopAtCommand: true });
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     host.writeErr(`beacon: error: ${e.message}, try --help`);
@@ -37,8 +40,17 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
   }
   const [command, sub, ...rest] = flags.positional;
   if (command === undefined) return await runServer(flags, env);
-  if (command === 'check' && sub === 'config') return await checkConfigCommand(rest, host);
-  if (command === 'check' && sub === 'metrics') return await checkMetricsCommand(host);
+  try {
+    if (command === 'check' && sub === 'config') return await checkConfigCommand(rest, host);
+    if (command === 'check' && sub === 'metrics') return await checkMetricsCommand(host);
+    if (command === 'check' && sub === 'rules') {
+      return await checkRulesCommand(rest, host, env.parseExpr);
+    }
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    host.writeErr(`beacon: error: ${e.message}, try --help`);
+    return 1;
+  }
   host.writeErr(
     `beacon: error: unknown command ${JSON.stringify(flags.positional.join(' '))}, try --help`,
   );

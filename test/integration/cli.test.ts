@@ -62,6 +62,32 @@ describe('beacon CLI', () => {
     );
   });
 
+  test("check rules gives promtool's verdicts, positions and exit codes", async () => {
+    const rules = tmp.write(
+      'rules.yml',
+      'groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n',
+    );
+    const ok = await runBeacon(['check', 'rules', rules]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /SUCCESS: 1 rules found/);
+    const bad = tmp.write(
+      'bad-rules.yml',
+      'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: sum(up\n',
+    );
+    const fail = await runBeacon(['check', 'rules', bad]);
+    assert.equal(fail.code, 1);
+    assert.match(fail.stderr, /bad-rules\.yml:5:\d+: groups\[0\]\.rules\[0\]\.expr: .*parse error/);
+    const dup = tmp.write(
+      'dup.yml',
+      'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n      - record: a\n        expr: up\n',
+    );
+    assert.equal((await runBeacon(['check', 'rules', dup])).code, 0);
+    assert.equal((await runBeacon(['check', 'rules', '--lint-fatal', dup])).code, 3);
+    const flag = await runBeacon(['check', 'rules', '--no-such-flag', dup]);
+    assert.equal(flag.code, 1);
+    assert.match(flag.stderr, /unknown long flag/);
+  });
+
   test('check metrics reads standard input in strict mode', async () => {
     const valid = '# HELP up Up.\n# TYPE up gauge\nup 1\n';
     assert.equal((await runBeacon(['check', 'metrics'], { stdin: valid })).code, 0);

@@ -1,0 +1,37 @@
+/**
+ * Rule files: Prometheus's recording and alerting rule format, read from `rule_files` globs
+ * and validated with errors that name file, line, column and key path; plus the verdicts of
+ * `promtool check rules`.
+ *
+ * ```ts
+ * const { groups, errors } = await loadRuleFiles(config.rule_files, host, { parseExpr });
+ * if (errors.length) for (const e of errors) logger.error(e.toString());
+ * ```
+ * @module
+ */
+
+export type {
+  AlertingRuleSpec,
+  ExprParser,
+  RecordingRuleSpec,
+  RuleFileOptions,
+  RuleGroupSpec,
+  RuleSpec,
+  TemplateChecker,
+} from './rule_file_types.ts';
+export { type ParsedRuleFile, parseRuleFile } from './rule_file.ts';
+export { type LoadedRules, loadRuleFiles, type RuleFileFS } from './rule_file_load.ts';
+export {
+  checkRules,
+  type CheckRulesFileResult,
+  type CheckRulesOptions,
+  type CheckRulesResult,
+  checkRuleText,
+  type DuplicateRule,
+  findDuplicateRules,
+  formatCheckRules,
+  formatDuplicates,
+  type ReportLine,
+  summarizeCheck,
+} from './rule_file_check.ts';
+export { ALERT_TEMPLATE_PRELUDE, basicTemplateCheck } from './template_syntax_check.ts';
