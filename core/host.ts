@@ -5,6 +5,7 @@
  * @module
  */
 import type { ProcessInfo } from './metrics/process.ts';
+import type { ServerTls } from './web_config/mod.ts';
 
 /** A running HTTP server. */
 export interface HostServer {
@@ -19,6 +20,10 @@ export interface ServeOptions {
   hostname: string;
   port: number;
   fetch: (req: Request) => Response | Promise<Response>;
+  /** Serve HTTPS with these settings (from `--web.config.file`); absent: plain HTTP. */
+  tls?: ServerTls;
+  /** Receives one message per TLS setting the runtime cannot apply. */
+  onWarning?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Signals Beacon reacts to. */

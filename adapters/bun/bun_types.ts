@@ -11,6 +11,15 @@ export interface BunServer {
   stop(closeActiveConnections?: boolean): Promise<void> | void;
 }
 
+/** The `tls` option of `Bun.serve` (the fields Beacon sets). */
+export interface BunTlsOptions {
+  cert: string;
+  key: string;
+  ca?: string;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+}
+
 /** Subset of the `Bun` global. */
 export interface BunGlobal {
   readonly version: string;
@@ -19,6 +28,7 @@ export interface BunGlobal {
     port: number;
     fetch: (req: Request) => Response | Promise<Response>;
     idleTimeout?: number;
+    tls?: BunTlsOptions;
   }): BunServer;
 }
 

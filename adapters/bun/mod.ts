@@ -6,6 +6,7 @@ import process from 'node:process';
 import type { Host, HostServer, HostSignal, ServeOptions } from '../../core/host.ts';
 import { nodeHostPart } from '../shared/node_host.ts';
 import { createProcessInfo } from '../shared/process_info.ts';
+import { bunServeTls } from '../shared/tls.ts';
 import { bunGlobal } from './bun_types.ts';
 
 /** Creates the host for Bun. */
@@ -22,6 +23,7 @@ export function createBunHost(): Host {
         port: opts.port,
         fetch: opts.fetch,
         idleTimeout: 0,
+        tls: opts.tls ? bunServeTls(opts.tls, opts.onWarning ?? (() => {})) : undefined,
       });
       const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
       return Promise.resolve({

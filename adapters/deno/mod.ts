@@ -5,6 +5,7 @@
 import type { Host, HostServer, HostSignal, ServeOptions } from '../../core/host.ts';
 import { nodeHostPart } from '../shared/node_host.ts';
 import { createProcessInfo } from '../shared/process_info.ts';
+import { denoServeTls } from '../shared/tls.ts';
 
 /** Creates the host for Deno. */
 export function createDenoHost(): Host {
@@ -15,10 +16,12 @@ export function createDenoHost(): Host {
     serve(opts: ServeOptions): Promise<HostServer> {
       return new Promise((resolve, reject) => {
         try {
+          const tls = opts.tls ? denoServeTls(opts.tls, opts.onWarning ?? (() => {})) : {};
           const server = Deno.serve({
             hostname: opts.hostname,
             port: opts.port,
             onListen: () => {},
+            ...tls,
           }, opts.fetch);
           const addr = server.addr as Deno.NetAddr;
           const host = addr.hostname.includes(':') ? `[${addr.hostname}]` : addr.hostname;

@@ -28,6 +28,14 @@ export const FLAGS: readonly FlagDef[] = [
     help: 'Address to listen on for UI, API, and telemetry.',
   },
   {
+    name: 'web.config.file',
+    kind: 'string',
+    default: '',
+    placeholder: '<path>',
+    help:
+      '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication. See: https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md',
+  },
+  {
     name: 'web.external-url',
     kind: 'string',
     default: '',

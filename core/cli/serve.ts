@@ -9,6 +9,7 @@ import { Runtime } from '../runtime/mod.ts';
 import { BUILD_INFO } from '../version.ts';
 import type { ParsedFlags } from './flags.ts';
 import { parseListenAddress } from './listen_address.ts';
+import { listenWithWebConfig, WebConfigWatcher } from '../web_config/mod.ts';
 import type { CliEnv } from './main.ts';
 import { routePrefixFrom } from './route_prefix.ts';
 
@@ -35,6 +36,18 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
     version: BUILD_INFO.version,
     runtime: `${host.runtime.name} ${host.runtime.version}`,
   });
+  let webConfig: WebConfigWatcher;
+  try {
+    webConfig = await WebConfigWatcher.create({
+      file: f['web.config.file'],
+      fs: host,
+      logger: logger.with({ component: 'web' }),
+      routePrefix,
+    });
+  } catch (e) {
+    return startupFailure(logger, e);
+  }
+
   let stopRequested: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   let runtime: Runtime;
@@ -49,6 +62,7 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
       enableLifecycle: f['web.enable-lifecycle'] === 'true',
       enableAdminApi: f['web.enable-admin-api'] === 'true',
       onQuit: () => stopRequested(),
+      reloadHooks: [() => webConfig.reload()],
     });
   } catch (e) {
     return startupFailure(logger, e);
@@ -56,12 +70,22 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
 
   let server;
   try {
-    server = await host.serve({ ...listen, fetch: (req) => runtime.app.fetch(req) });
+    server = await listenWithWebConfig({
+      host,
+      ...listen,
+      fetch: (req) => runtime.app.fetch(req),
+      watcher: webConfig,
+      logger,
+    });
   } catch (e) {
     logger.error('Cannot listen', { address: f['web.listen-address'], err: e as Error });
     return 1;
   }
-  logger.info('Listening', { address: server.address, route_prefix: routePrefix || '/' });
+  logger.info('Listening', {
+    address: server.address,
+    route_prefix: routePrefix || '/',
+    tls: server.tls,
+  });
 
   try {
     await runtime.start();
@@ -75,6 +99,7 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
     host.onSignal('SIGHUP', () => {
       runtime.reload().catch(() => {/* logged by the runtime */});
     }),
+    webConfig.watch(host),
     host.onSignal('SIGTERM', () => stopRequested()),
     host.onSignal('SIGINT', () => stopRequested()),
   ];

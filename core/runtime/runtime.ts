@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   enableAdminApi: boolean;
   /** Called when `/-/quit` asks Beacon to stop. */
   onQuit?: () => void;
+  /** Also run on every reload (signal or endpoint), e.g. the web config's. */
+  reloadHooks?: readonly (() => Promise<unknown>)[];
   /** Routes other capabilities add under `/api/v1`. */
   apiExtensions?: readonly ApiExtension[];
 }
@@ -142,7 +144,12 @@ export class Runtime {
    */
   reload(): Promise<void> {
     // Reloads run one at a time, in the order asked.
-    const next = this.#reloading.then(() => this.#reload(), () => this.#reload());
+    const run = async () => {
+      // The hooks run whatever the config's fate: they log their own errors.
+      await Promise.all((this.#opts.reloadHooks ?? []).map((h) => h().catch(() => {})));
+      await this.#reload();
+    };
+    const next = this.#reloading.then(run, run);
     this.#reloading = next.catch(() => {});
     return next;
   }

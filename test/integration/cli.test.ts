@@ -144,4 +144,46 @@ describe('beacon CLI', () => {
     );
     assert.ok(lines.some((l) => /stopping gracefully/.test(l.msg)));
   });
+
+  test('--web.config.file: basic auth on every endpoint except health; a bad file stops start-up', async () => {
+    const web = tmp.write(
+      'web.yml',
+      'basic_auth_users:\n  admin: $2b$05$abcdefghijklmnopqrstuuOQiyCxlgf/oeuTqixKmWdcYUh4Hjl0a\n',
+    );
+    const b = await startBeacon([
+      '--config.file',
+      tmp.write('web-beacon.yml', GOOD),
+      '--web.config.file',
+      web,
+    ]);
+    try {
+      assert.equal((await fetch(`${b.url}/-/healthy`)).status, 200);
+      const denied = await fetch(`${b.url}/metrics`);
+      assert.equal(denied.status, 401);
+      assert.match(denied.headers.get('www-authenticate') ?? '', /^Basic/);
+      const wrong = await fetch(`${b.url}/metrics`, {
+        headers: { authorization: `Basic ${btoa('admin:nope')}` },
+      });
+      assert.equal(wrong.status, 401);
+      const ok = await fetch(`${b.url}/api/v1/status/buildinfo`, {
+        headers: { authorization: `Basic ${btoa('admin:secret')}` },
+      });
+      assert.equal(ok.status, 200);
+    } finally {
+      b.signal('SIGTERM');
+    }
+    assert.equal(await b.exited, 0);
+    assert.ok(!b.logs().includes('abcdefghijklmnopqrstuu'), 'the hash never reaches the log');
+
+    const bad = tmp.write('web-bad.yml', 'basic_auth_users:\n  admin: not-a-hash\nextra: 1\n');
+    const r = await runBeacon([
+      '--config.file',
+      tmp.write('web-beacon2.yml', GOOD),
+      '--web.config.file',
+      bad,
+      '--web.listen-address=127.0.0.1:0',
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /web-bad\.yml:\d+:\d+/);
+  });
 });
