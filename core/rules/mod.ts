@@ -34,4 +34,3 @@ export {
   type ReportLine,
   summarizeCheck,
 } from './rule_file_check.ts';
-export { ALERT_TEMPLATE_PRELUDE, basicTemplateCheck } from './template_syntax_check.ts';

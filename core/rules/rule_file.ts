@@ -20,7 +20,7 @@ import {
   isValidUTF8Name,
   METRIC_NAME,
 } from '../model/mod.ts';
-import { ALERT_TEMPLATE_PRELUDE, basicTemplateCheck } from './template_syntax_check.ts';
+import { ALERT_TEMPLATE_PREFIX as ALERT_TEMPLATE_PRELUDE, parseTemplate } from '../template/mod.ts';
 import type {
   AlertingRuleSpec,
   RecordingRuleSpec,
@@ -125,7 +125,7 @@ class Validator {
   ) {
     this.checkTemplate = opts.checkTemplate === false
       ? undefined
-      : opts.checkTemplate ?? basicTemplateCheck;
+      : opts.checkTemplate ?? templateParses;
     this.legacy = opts.nameValidation === 'legacy';
   }
 
@@ -378,4 +378,9 @@ function quote(s: string): string {
 function messageOf(e: unknown): string {
   if (e && typeof e === 'object' && 'message' in e) return String(e.message);
   return String(e);
+}
+
+/** The default template check: the template must parse as Go's text/template does. */
+function templateParses(text: string, name: string): void {
+  parseTemplate(text, name);
 }

@@ -83,7 +83,7 @@ export interface RuleFileOptions {
   parseExpr: ExprParser;
   /**
    * The template syntax check for alerting rules' labels and annotations. Defaults to
-   * {@link basicTemplateCheck}; `false` switches template checking off.
+   * a parse with core/template (Go's text/template rules); `false` switches template checking off.
    */
   checkTemplate?: TemplateChecker | false;
   /** Accept (and ignore) keys the format does not know, like `--ignore-unknown-fields`. */

@@ -225,7 +225,7 @@ nope: 1
 `;
     assert.deepEqual(errorsOf(text), [
       'rules.yml:6:24: groups[0].rules[0].labels.who: label "who": template: __alert_A:1: ' +
-      'unclosed action',
+      'unexpected "}" in operand',
       'rules.yml:7:27: groups[0].rules[0].annotations.s: annotation "s": template: __alert_A:1: ' +
       'undefined variable "$lables"',
     ]);
