@@ -5,7 +5,12 @@
 import process from 'node:process';
 import { main } from '../core/cli/mod.ts';
 import type { Host } from '../core/host.ts';
-import { BUILTIN_PLUGINS, parsePromQL } from '../plugins/mod.ts';
+import {
+  BUILTIN_DISCOVERY,
+  BUILTIN_PLUGINS,
+  parsePromQL,
+  parseSeriesSelector,
+} from '../plugins/mod.ts';
 import { createImporter } from './shared/importer.ts';
 
 /** The host adapter and module importer for the runtime executing this code. */
@@ -29,6 +34,8 @@ export async function runCli(): Promise<void> {
     builtins: BUILTIN_PLUGINS,
     importer: createImporter(nativeNpm),
     parseExpr: parsePromQL,
+    parseMatchers: parseSeriesSelector,
+    discovery: BUILTIN_DISCOVERY,
   });
   host.exit(code);
 }

@@ -3,6 +3,10 @@
  * @module
  */
 import type { PluginDefinition } from '../core/plugin.ts';
+import type { DiscoveryMechanism } from '../core/discovery/mod.ts';
+import type { Matcher } from '../core/model/mod.ts';
+import { fileMechanism } from './discovery/file/mod.ts';
+import { staticMechanism } from './discovery/static/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
 import { memoryStoragePlugin } from './storage/memory/mod.ts';
 
@@ -15,3 +19,15 @@ export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
 export function parsePromQL(text: string): unknown {
   return parseExpr(text);
 }
+
+/** Parses a series selector (`up{job="x"}`) into its matchers, as `match[]` parameters need. */
+export function parseSeriesSelector(text: string): Matcher[] {
+  const expr = parseExpr(text);
+  if (expr.type !== 'VectorSelector') {
+    throw new Error(`invalid series selector ${JSON.stringify(text)}: not a vector selector`);
+  }
+  return [...expr.matchers];
+}
+
+/** The discovery mechanisms every scrape config can use. */
+export const BUILTIN_DISCOVERY: readonly DiscoveryMechanism[] = [staticMechanism, fileMechanism];

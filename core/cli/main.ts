@@ -4,6 +4,8 @@
  */
 import type { Host } from '../host.ts';
 import type { ModuleImporter, PluginDefinition } from '../plugin.ts';
+import type { DiscoveryMechanism } from '../discovery/mod.ts';
+import type { Matcher } from '../model/mod.ts';
 import type { ExprParser } from '../rules/mod.ts';
 import { BUILD_INFO } from '../version.ts';
 import { FlagError, FLAGS, parseFlags, usage } from './flags.ts';
@@ -17,6 +19,10 @@ export interface CliEnv {
   importer: ModuleImporter;
   /** The PromQL parser (it lives in the engine plugin; core code receives it). */
   parseExpr: ExprParser;
+  /** Parses a series selector into matchers (`match[]` parameters). */
+  parseMatchers: (selector: string) => Matcher[];
+  /** Built-in discovery mechanisms. */
+  discovery: readonly DiscoveryMechanism[];
 }
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */

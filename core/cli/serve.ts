@@ -63,6 +63,8 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
       enableAdminApi: f['web.enable-admin-api'] === 'true',
       onQuit: () => stopRequested(),
       reloadHooks: [() => webConfig.reload()],
+      discoveryMechanisms: env.discovery,
+      parseMatchers: env.parseMatchers,
     });
   } catch (e) {
     return startupFailure(logger, e);

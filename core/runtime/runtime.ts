@@ -20,6 +20,9 @@ import { httpMetrics } from '../metrics/mod.ts';
 import type { PluginRegistry } from '../plugin.ts';
 import { BUILD_INFO } from '../version.ts';
 import { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
+import type { DiscoveryMechanism } from '../discovery/mod.ts';
+import type { Matcher } from '../model/mod.ts';
+import { scrapeApi, ScrapeManager } from '../scrape/mod.ts';
 import type { Storage } from '../storage/mod.ts';
 import { type OpenStorage, openStorage } from './storage.ts';
 import {
@@ -46,6 +49,10 @@ export interface RuntimeOptions {
   enableAdminApi: boolean;
   /** Called when `/-/quit` asks Beacon to stop. */
   onQuit?: () => void;
+  /** Built-in discovery mechanisms (static_configs, file_sd_configs, …), from plugins/. */
+  discoveryMechanisms?: readonly DiscoveryMechanism[];
+  /** Parses a PromQL series selector (`match[]`); the engine plugin provides it. */
+  parseMatchers?: (selector: string) => Matcher[];
   /** Also run on every reload (signal or endpoint), e.g. the web config's. */
   reloadHooks?: readonly (() => Promise<unknown>)[];
   /** Routes other capabilities add under `/api/v1`. */
@@ -66,6 +73,7 @@ export class Runtime {
   #reloading: Promise<void> = Promise.resolve();
 
   readonly #storage: OpenStorage;
+  readonly #scrape: ScrapeManager;
 
   private constructor(
     opts: RuntimeOptions,
@@ -76,6 +84,13 @@ export class Runtime {
     this.#opts = opts;
     this.#config = config;
     this.#storage = storage;
+    this.#scrape = new ScrapeManager({
+      storage: storage.storage,
+      logger: opts.logger.with({ component: 'scrape manager' }),
+      registry: metrics.registry,
+      host: opts.host,
+      mechanisms: opts.discoveryMechanisms ?? [],
+    });
     this.#lastConfigTime = new Date();
     this.metrics = metrics;
     const app = createApiApp(
@@ -99,7 +114,13 @@ export class Runtime {
           return { contentType, body: await this.metrics.registry.metrics(format) };
         },
       },
-      opts.apiExtensions,
+      [
+        scrapeApi(this.#scrape, {
+          parseMatchers: opts.parseMatchers,
+          globalHost: opts.host.hostname(),
+        }),
+        ...(opts.apiExtensions ?? []),
+      ],
       [httpMetrics({ registry: this.metrics.registry })],
     );
     this.app = app;
@@ -112,6 +133,11 @@ export class Runtime {
     // Storage opens first: every API route and plugin reads or writes through it.
     const storage = await openStorage(config, opts.flags, pluginEnv(opts, metrics));
     return new Runtime(opts, config, metrics, storage);
+  }
+
+  /** The scrape manager (targets, pools). */
+  get scrape(): ScrapeManager {
+    return this.#scrape;
   }
 
   /** The storage engine. */
@@ -133,6 +159,7 @@ export class Runtime {
   async start(): Promise<void> {
     const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
     this.#plugins = await this.#applyPlugins(resolved, []);
+    await this.#scrape.applyConfig(this.#config);
     this.#markReload(true);
     this.#ready = true;
     this.metrics.ready.set(1);
@@ -197,6 +224,7 @@ export class Runtime {
       throw e;
     }
     this.#config = config;
+    await this.#scrape.applyConfig(config);
     this.#markReload(true);
     log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
   }
@@ -245,6 +273,8 @@ export class Runtime {
   async stop(): Promise<void> {
     this.#ready = false;
     this.metrics.ready.set(0);
+    // Scraping stops first so that no append races the storage closing.
+    await this.#scrape.stop();
     await stopPlugins(this.#plugins, this.#opts.logger);
     this.#plugins = [];
     await stopPlugins([this.#storage.plugin], this.#opts.logger);

@@ -5,7 +5,7 @@ import process from 'node:process';
 import { PluginRegistry } from '../../../core/plugin.ts';
 import { Runtime, type RuntimeOptions } from '../../../core/runtime/mod.ts';
 import { createImporter } from '../../../adapters/shared/importer.ts';
-import { BUILTIN_PLUGINS } from '../../../plugins/mod.ts';
+import { BUILTIN_DISCOVERY, BUILTIN_PLUGINS, parseSeriesSelector } from '../../../plugins/mod.ts';
 import { host, nativeNpm, recordingLogger, repoRoot, tempDir } from '../../helpers/host.ts';
 
 const tmp = tempDir();
@@ -33,6 +33,8 @@ function options(configFile: string, extra: Partial<RuntimeOptions> = {}) {
     routePrefix: '',
     enableLifecycle: false,
     enableAdminApi: false,
+    discoveryMechanisms: BUILTIN_DISCOVERY,
+    parseMatchers: parseSeriesSelector,
     ...extra,
   };
   return { opts, lines };
@@ -148,6 +150,67 @@ describe('Runtime', () => {
     );
     const rt = await Runtime.create(options(file).opts);
     assert.equal(rt.config.global.external_labels.region, 'eu-west-9');
+  });
+
+  test('scrapes the targets of its config into storage; a reload changes the targets', async () => {
+    const target = await host.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: () => new Response('# TYPE demo_total counter\ndemo_total{kind="a"} 7\n'),
+    });
+    const broken = await host.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: () => new Response('oops', { status: 500 }),
+    });
+    const cfg = (targets: string[]) =>
+      `global:\n  scrape_interval: 1s\n  scrape_timeout: 500ms\nscrape_configs:\n  - job_name: demo\n    static_configs:\n      - targets: ${
+        JSON.stringify(targets)
+      }\n`;
+    const file = tmp.write('scrape.yml', cfg([target.address, broken.address]));
+    const rt = await Runtime.create(options(file, { enableLifecycle: true }).opts);
+    await rt.start();
+    try {
+      const { eventually } = await import('../../helpers/process.ts');
+      const targets = async () =>
+        ((await json(await rt.app.request('/api/v1/targets'))).data as {
+          activeTargets: { labels: Record<string, string>; health: string; lastError: string }[];
+        }).activeTargets;
+      await eventually(async () => {
+        const ts = await targets();
+        return ts.length === 2 && ts.every((t) => t.health !== 'unknown');
+      });
+      const byInstance = new Map((await targets()).map((t) => [t.labels.instance, t]));
+      assert.equal(byInstance.get(target.address)?.health, 'up');
+      assert.equal(byInstance.get(broken.address)?.health, 'down');
+      assert.match(byInstance.get(broken.address)?.lastError ?? '', /500/);
+
+      const { Matcher } = await import('../../../core/model/mod.ts');
+      const q = rt.storage.querier(0, Date.now() + 60_000);
+      const up = await q.select([Matcher.create('=', '__name__', 'up')]);
+      const values = new Map<string, number>();
+      for (const series of up) {
+        const { v } = series.samples();
+        values.set(series.labels.get('instance'), v[v.length - 1]);
+      }
+      assert.equal(values.get(target.address), 1);
+      assert.equal(values.get(broken.address), 0);
+      const demo = await q.select([Matcher.create('=', '__name__', 'demo_total')]);
+      const first = [...demo][0];
+      assert.equal(
+        first.labels.toString(),
+        `{__name__="demo_total", instance="${target.address}", job="demo", kind="a"}`,
+      );
+
+      tmp.write('scrape.yml', cfg([target.address]));
+      assert.equal((await rt.app.request('/-/reload', { method: 'POST' })).status, 200);
+      await eventually(async () => (await targets()).length === 1);
+      assert.deepEqual((await targets()).map((t) => t.labels.instance), [target.address]);
+    } finally {
+      await rt.stop();
+      await target.close();
+      await broken.close();
+    }
   });
 
   test('lifecycle endpoints answer 403 unless enabled', async () => {

@@ -1,0 +1,41 @@
+/**
+ * Reading one file_sd file: a JSON or YAML list of `{targets, labels}` groups, validated as
+ * Prometheus validates them, each tagged with `__meta_filepath` and the source `<path>:<i>`.
+ * @module
+ */
+import * as v from 'valibot';
+import { parse as parseYaml } from 'yaml';
+import { staticConfigSchema } from '../../../core/config/mod.ts';
+import type { TargetGroup } from '../../../core/discovery/mod.ts';
+
+/** The label holding the file a target came from. */
+export const FILEPATH_LABEL = '__meta_filepath';
+
+const fileSchema = v.nullable(v.array(
+  v.pipe(v.custom<unknown>((x) => x !== null, 'nil target group item found'), staticConfigSchema),
+));
+
+/** The source of group `i` of `path`. */
+export function fileSource(path: string, i: number): string {
+  return `${path}:${i}`;
+}
+
+/** Parses a file's text into target groups. @throws {Error} naming the problem. */
+export function parseTargetFile(path: string, text: string): TargetGroup[] {
+  const lower = path.toLowerCase();
+  let data: unknown;
+  if (lower.endsWith('.json')) data = JSON.parse(text);
+  else if (lower.endsWith('.yml') || lower.endsWith('.yaml')) data = parseYaml(text);
+  else throw new Error(`retrieval target groups from ${path}: unsupported file extension`);
+  const r = v.safeParse(fileSchema, data ?? null);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const where = v.getDotPath(issue);
+    throw new Error(where ? `${where}: ${issue.message}` : issue.message);
+  }
+  return (r.output ?? []).map((g, i) => ({
+    targets: (g.targets ?? []).map((t) => ({ __address__: t })),
+    labels: { ...(g.labels ?? {}), [FILEPATH_LABEL]: path },
+    source: fileSource(path, i),
+  }));
+}
