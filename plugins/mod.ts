@@ -8,10 +8,12 @@ import type { Matcher } from '../core/model/mod.ts';
 import { fileMechanism } from './discovery/file/mod.ts';
 import { staticMechanism } from './discovery/static/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
+import { duckdbStoragePlugin } from './storage/duckdb/mod.ts';
 import { memoryStoragePlugin } from './storage/memory/mod.ts';
 
 /** Every built-in plugin definition. */
 export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
+  duckdbStoragePlugin as PluginDefinition,
   memoryStoragePlugin as PluginDefinition,
 ];
 

@@ -14,7 +14,7 @@ const o = <T extends v.GenericSchema>(s: T) => v.optional(v.nullable(s));
 export const BUILTIN_STORAGE_ENGINES = ['duckdb', 'memory'] as const;
 
 /** The engine used when `storage.engine` is not set. */
-export const DEFAULT_STORAGE_ENGINE = 'memory';
+export const DEFAULT_STORAGE_ENGINE = 'duckdb';
 
 const retentionSize = v.pipe(
   v.custom<unknown>(
@@ -66,7 +66,7 @@ const exemplarsSchema = strict('exemplars_config', {
 });
 
 /**
- * `storage`: `engine` (`memory` by default, `duckdb`, or a plugin specifier such as
+ * `storage`: `engine` (`duckdb` by default, `memory`, or a plugin specifier such as
  * `npm:beacon-storage-x` or `./my_store.ts`), plus Prometheus's `tsdb` and `exemplars`.
  */
 export const storageSchema = v.pipe(

@@ -2,7 +2,9 @@
  * Runs Beacon as a child process under the runtime executing the tests (Deno or Bun).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { repoRoot } from './host.ts';
@@ -69,7 +71,15 @@ export async function startBeacon(
   opts: { cwd?: string } = {},
 ): Promise<BeaconProcess> {
   const port = await freePort();
-  const [cmd, ...rest] = beaconCommand([...args, `--web.listen-address=127.0.0.1:${port}`]);
+  // Each server gets its own data directory unless the test names one.
+  const data = args.some((a) => a.startsWith('--storage.tsdb.path'))
+    ? []
+    : [`--storage.tsdb.path=${mkdtempSync(path.join(tmpdir(), 'beacon-data-'))}`];
+  const [cmd, ...rest] = beaconCommand([
+    ...args,
+    ...data,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
   const child = spawn(cmd, rest, {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: '1' },

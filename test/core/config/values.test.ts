@@ -128,7 +128,7 @@ describe('configToYAML', () => {
       const line of [
         '\n  - job_name: a\n',
         '\n    metrics_path: /metrics\n',
-        '\n  engine: memory\n',
+        '\n  engine: duckdb\n',
       ]
     ) {
       assert.ok(out.includes(line), line);

@@ -22,6 +22,8 @@ scrape_configs:
       - targets: ['localhost:9100']
 `;
 
+let dataDirs = 0;
+
 function options(configFile: string, extra: Partial<RuntimeOptions> = {}) {
   const { logger, lines } = recordingLogger();
   const opts: RuntimeOptions = {
@@ -29,7 +31,10 @@ function options(configFile: string, extra: Partial<RuntimeOptions> = {}) {
     logger,
     plugins: new PluginRegistry(createImporter(nativeNpm), BUILTIN_PLUGINS),
     configFile,
-    flags: { 'config.file': configFile },
+    flags: {
+      'config.file': configFile,
+      'storage.tsdb.path': path.join(tmp.dir, `data-${++dataDirs}`),
+    },
     routePrefix: '',
     enableLifecycle: false,
     enableAdminApi: false,

@@ -1,0 +1,72 @@
+/**
+ * The DuckDB engine's config block: the four keys every storage engine gets from the runtime
+ * (`path`, `retention_time`, `retention_size`, `out_of_order_time_window`) plus `block_range`
+ * and `wal_fsync`.
+ * @module
+ */
+import * as v from 'valibot';
+import { parseDurationMs, parseSize } from '../../../core/config/mod.ts';
+
+const duration = (key: string, fallback: string) =>
+  v.optional(
+    v.pipe(
+      v.union(
+        [v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))],
+        `${key}: expected a duration`,
+      ),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        if (typeof dataset.value === 'number') return dataset.value * 1000;
+        const ms = parseDurationMs(dataset.value);
+        if (ms === undefined) {
+          addIssue({ message: `${key}: invalid duration ${JSON.stringify(dataset.value)}` });
+          return NEVER;
+        }
+        return ms;
+      }),
+    ),
+    fallback,
+  );
+
+const size = v.optional(
+  v.pipe(
+    v.union(
+      [v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))],
+      'retention_size: expected a byte size',
+    ),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      if (typeof dataset.value === 'number') return dataset.value;
+      const b = parseSize(dataset.value.trim());
+      if (b === undefined) {
+        addIssue({ message: `retention_size: invalid size ${JSON.stringify(dataset.value)}` });
+        return NEVER;
+      }
+      return b;
+    }),
+  ),
+  '0',
+);
+
+/**
+ * - `path`: the data directory (`--storage.tsdb.path`), default `data/`.
+ * - `retention_time` (default `15d`) and `retention_size` (bytes or `512MB`; `0`: no limit):
+ *   whole blocks past either limit are dropped.
+ * - `block_range` (default `2h`): head data older than this, behind the newest sample, is
+ *   compacted into DuckDB in windows of this length.
+ * - `out_of_order_time_window` (default `0s`: disabled), as Prometheus.
+ * - `wal_fsync`: `commit` (default) fsyncs the log before each `commit()` resolves, so a
+ *   resolved commit survives kill -9 and power loss; `batch` fsyncs once for every commit
+ *   waiting at that moment (group commit: same contract, fewer fsyncs under concurrency);
+ *   `none` leaves flushing to the OS: a resolved commit survives kill -9 of Beacon (the bytes
+ *   are in the page cache) but not a power loss.
+ */
+export const duckdbStorageConfigSchema = v.strictObject({
+  path: v.optional(v.string(), 'data/'),
+  retention_time: duration('retention_time', '15d'),
+  retention_size: size,
+  block_range: duration('block_range', '2h'),
+  out_of_order_time_window: duration('out_of_order_time_window', '0s'),
+  wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'commit'),
+});
+
+/** The validated config: durations in milliseconds, sizes in bytes. */
+export type DuckdbStorageConfig = v.InferOutput<typeof duckdbStorageConfigSchema>;
