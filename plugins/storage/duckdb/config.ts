@@ -5,46 +5,7 @@
  * @module
  */
 import * as v from 'valibot';
-import { parseDurationMs, parseSize } from '../../../core/config/mod.ts';
-
-const duration = (key: string, fallback: string) =>
-  v.optional(
-    v.pipe(
-      v.union(
-        [v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))],
-        `${key}: expected a duration`,
-      ),
-      v.rawTransform(({ dataset, addIssue, NEVER }) => {
-        if (typeof dataset.value === 'number') return dataset.value * 1000;
-        const ms = parseDurationMs(dataset.value);
-        if (ms === undefined) {
-          addIssue({ message: `${key}: invalid duration ${JSON.stringify(dataset.value)}` });
-          return NEVER;
-        }
-        return ms;
-      }),
-    ),
-    fallback,
-  );
-
-const size = v.optional(
-  v.pipe(
-    v.union(
-      [v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))],
-      'retention_size: expected a byte size',
-    ),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      if (typeof dataset.value === 'number') return dataset.value;
-      const b = parseSize(dataset.value.trim());
-      if (b === undefined) {
-        addIssue({ message: `retention_size: invalid size ${JSON.stringify(dataset.value)}` });
-        return NEVER;
-      }
-      return b;
-    }),
-  ),
-  '0',
-);
+import { engineDuration as duration, engineSize } from '../../../core/storage/mod.ts';
 
 /**
  * - `path`: the data directory (`--storage.tsdb.path`), default `data/`.
@@ -62,7 +23,7 @@ const size = v.optional(
 export const duckdbStorageConfigSchema = v.strictObject({
   path: v.optional(v.string(), 'data/'),
   retention_time: duration('retention_time', '15d'),
-  retention_size: size,
+  retention_size: engineSize('retention_size', '0'),
   block_range: duration('block_range', '2h'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
   wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'commit'),

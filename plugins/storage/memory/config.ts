@@ -3,27 +3,7 @@
  * @module
  */
 import * as v from 'valibot';
-import { parseDurationMs } from '../../../core/config/mod.ts';
-
-const duration = (key: string, fallback: string) =>
-  v.optional(
-    v.pipe(
-      v.union(
-        [v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))],
-        `${key}: expected a duration`,
-      ),
-      v.rawTransform(({ dataset, addIssue, NEVER }) => {
-        if (typeof dataset.value === 'number') return dataset.value * 1000;
-        const ms = parseDurationMs(dataset.value);
-        if (ms === undefined) {
-          addIssue({ message: `${key}: invalid duration ${JSON.stringify(dataset.value)}` });
-          return NEVER;
-        }
-        return ms;
-      }),
-    ),
-    fallback,
-  );
+import { engineDuration as duration } from '../../../core/storage/mod.ts';
 
 /**
  * `retention_time` (default `15d`, Prometheus's) and `out_of_order_time_window` (default `0s`:
