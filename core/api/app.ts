@@ -8,6 +8,7 @@ import { ApiError, failure } from './envelope.ts';
 import type { ApiDeps } from './deps.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { statusRoutes } from './status.ts';
+import { uiRoutes } from './ui.ts';
 
 /** Extra routes a capability (query engine, storage, …) mounts under `/api/v1`. */
 export type ApiExtension = (api: Hono) => void;
@@ -34,7 +35,7 @@ export function createApiApp(
     return c.body(body, 200, { 'content-type': contentType });
   });
   root.route('/api/v1', api);
-  root.get('/', (c) => c.html(landingPage(deps.routePrefix)));
+  root.route('/', uiRoutes({ routePrefix: deps.routePrefix, externalUrl: deps.externalUrl }));
 
   root.onError((err, c) => {
     if (err instanceof ApiError) return failure(c, err.type, err.message);
@@ -49,21 +50,4 @@ export function createApiApp(
   prefixed.route(deps.routePrefix, root);
   prefixed.get('/', (c) => c.redirect(`${deps.routePrefix}/`));
   return prefixed;
-}
-
-function landingPage(prefix: string): string {
-  const p = prefix === '/' ? '' : prefix;
-  const links = [
-    ['metrics', 'Beacon\u2019s own metrics'],
-    ['api/v1/status/buildinfo', 'Build information'],
-    ['api/v1/status/runtimeinfo', 'Runtime information'],
-    ['api/v1/status/flags', 'Command-line flags'],
-    ['api/v1/status/config', 'Configuration (secrets redacted)'],
-    ['-/healthy', 'Health'],
-    ['-/ready', 'Readiness'],
-  ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Beacon</title></head>
-<body><h1>Beacon</h1><p>A Prometheus-compatible monitoring server.</p><ul>
-${links.map(([href, text]) => `<li><a href="${p}/${href}">${text}</a></li>`).join('\n')}
-</ul></body></html>`;
 }

@@ -19,6 +19,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Path prefix for every route, e.g. `/beacon`; `''` for none. */
   routePrefix: string;
+  /** `--web.external-url`, when given. */
+  externalUrl?: string;
   enableLifecycle: boolean;
   enableAdminApi: boolean;
   /** Flag values by name, as `/api/v1/status/flags` shows them. */

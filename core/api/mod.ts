@@ -7,3 +7,12 @@ export type { ApiExtension } from './app.ts';
 export type { ApiDeps, BuildInfo } from './deps.ts';
 export { ApiError, failure, success } from './envelope.ts';
 export type { ApiErrorType } from './envelope.ts';
+export {
+  remoteWriteApi,
+  type RemoteWriteApiOptions,
+  remoteWriteDisabledApi,
+  remoteWriteHandler,
+} from './remote_write.ts';
+export { tsdbStatusApi, type TsdbStatusApiOptions } from './tsdb.ts';
+export { adminApi, type AdminApiOptions } from './admin.ts';
+export { uiRoutes } from './ui.ts';

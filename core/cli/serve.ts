@@ -61,6 +61,7 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
       routePrefix,
       enableLifecycle: f['web.enable-lifecycle'] === 'true',
       enableAdminApi: f['web.enable-admin-api'] === 'true',
+      enableRemoteWriteReceiver: f['web.enable-remote-write-receiver'] === 'true',
       onQuit: () => stopRequested(),
       reloadHooks: [() => webConfig.reload()],
       discoveryMechanisms: env.discovery,

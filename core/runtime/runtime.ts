@@ -4,7 +4,14 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { type ApiExtension, createApiApp } from '../api/mod.ts';
+import {
+  adminApi,
+  type ApiExtension,
+  createApiApp,
+  remoteWriteApi,
+  remoteWriteDisabledApi,
+  tsdbStatusApi,
+} from '../api/mod.ts';
 import {
   type Config,
   ConfigLoadError,
@@ -47,6 +54,8 @@ export interface RuntimeOptions {
   routePrefix: string;
   enableLifecycle: boolean;
   enableAdminApi: boolean;
+  /** `--web.enable-remote-write-receiver`: accept `POST /api/v1/write`. */
+  enableRemoteWriteReceiver?: boolean;
   /** Called when `/-/quit` asks Beacon to stop. */
   onQuit?: () => void;
   /** Built-in discovery mechanisms (static_configs, file_sd_configs, …), from plugins/. */
@@ -119,6 +128,19 @@ export class Runtime {
           parseMatchers: opts.parseMatchers,
           globalHost: opts.host.hostname(),
         }),
+        tsdbStatusApi({ storage: storage.storage }),
+        adminApi({
+          storage: storage.storage,
+          enabled: opts.enableAdminApi,
+          parseSelector: opts.parseMatchers ?? noSelectorParser,
+        }),
+        opts.enableRemoteWriteReceiver
+          ? remoteWriteApi({
+            storage: storage.storage,
+            logger: opts.logger.with({ component: 'remote write receiver' }),
+            registry: metrics.registry,
+          })
+          : remoteWriteDisabledApi(),
         ...(opts.apiExtensions ?? []),
       ],
       [httpMetrics({ registry: this.metrics.registry })],
@@ -296,6 +318,10 @@ export class Runtime {
       runtimeVersion: host.runtime.version,
     };
   }
+}
+
+function noSelectorParser(): never {
+  throw new Error('no series selector parser is configured');
 }
 
 function pluginEnv(opts: RuntimeOptions, metrics: SelfMetrics): PluginEnv {

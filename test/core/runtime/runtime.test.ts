@@ -218,6 +218,52 @@ describe('Runtime', () => {
     }
   });
 
+  test('remote-write receiver, TSDB status and admin API follow their flags', async () => {
+    const { WriteRequestEncoder, snappyCompress } = await import('../../../core/remote/mod.ts');
+    const { Labels } = await import('../../../core/model/mod.ts');
+    const enc = new WriteRequestEncoder();
+    const now = Date.now();
+    enc.addSeries(Labels.from({ __name__: 'pushed_total', job: 'rw' }), [now - 1000, now], [1, 2]);
+    const body = snappyCompress(enc.finish());
+    const post = (rt: Runtime) =>
+      rt.app.request('/api/v1/write', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+        body,
+      });
+
+    const off = await Runtime.create(options(tmp.write('rw-off.yml', GOOD)).opts);
+    await off.start();
+    assert.equal((await post(off)).status, 404, 'receiver is off without its flag');
+    const admin = await off.app.request('/api/v1/admin/tsdb/delete_series?match[]=up', {
+      method: 'POST',
+    });
+    assert.equal(admin.status, 500);
+    assert.equal((await json(admin)).error, 'admin APIs disabled');
+    await off.stop();
+
+    const on = await Runtime.create(
+      options(tmp.write('rw-on.yml', 'scrape_configs: []\n'), {
+        enableRemoteWriteReceiver: true,
+        enableAdminApi: true,
+      }).opts,
+    );
+    await on.start();
+    assert.equal((await post(on)).status, 204);
+    const tsdb = await json(await on.app.request('/api/v1/status/tsdb'));
+    const stats = tsdb.data as {
+      headStats: { numSeries: number };
+      seriesCountByMetricName: { name: string }[];
+    };
+    assert.equal(stats.headStats.numSeries, 1);
+    assert.equal(stats.seriesCountByMetricName[0].name, 'pushed_total');
+    const del = await on.app.request('/api/v1/admin/tsdb/delete_series?match[]=pushed_total', {
+      method: 'POST',
+    });
+    assert.equal(del.status, 204);
+    await on.stop();
+  });
+
   test('lifecycle endpoints answer 403 unless enabled', async () => {
     const { opts } = options(tmp.write('l.yml', GOOD));
     const rt = await Runtime.create(opts);
