@@ -23,7 +23,12 @@ export async function hostForRuntime(): Promise<{ host: Host; nativeNpm: boolean
     const { createBunHost } = await import('./bun/mod.ts');
     return { host: createBunHost(), nativeNpm: false };
   }
-  throw new Error('unsupported runtime: run Beacon with Deno or Bun');
+  // Deno and Bun also set process.versions.node, hence this comes last.
+  if (process.versions?.node) {
+    const { createNodeHost } = await import('./node/mod.ts');
+    return { host: createNodeHost(), nativeNpm: false };
+  }
+  throw new Error('unsupported runtime: run Beacon with Deno, Bun or Node.js');
 }
 
 /** Runs `beacon` with the process arguments and exits with its code. */
