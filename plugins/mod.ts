@@ -8,6 +8,10 @@ import type { Matcher } from '../core/model/mod.ts';
 import { fileMechanism } from './discovery/file/mod.ts';
 import { staticMechanism } from './discovery/static/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
+import alertmanagerNotifierPlugin from './notifiers/alertmanager/mod.ts';
+import pagerdutyNotifierPlugin from './notifiers/pagerduty/mod.ts';
+import slackNotifierPlugin from './notifiers/slack/mod.ts';
+import webhookNotifierPlugin from './notifiers/webhook/mod.ts';
 import { duckdbStoragePlugin } from './storage/duckdb/mod.ts';
 import { memoryStoragePlugin } from './storage/memory/mod.ts';
 
@@ -15,6 +19,10 @@ import { memoryStoragePlugin } from './storage/memory/mod.ts';
 export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
   duckdbStoragePlugin as PluginDefinition,
   memoryStoragePlugin as PluginDefinition,
+  alertmanagerNotifierPlugin as PluginDefinition,
+  webhookNotifierPlugin as PluginDefinition,
+  slackNotifierPlugin as PluginDefinition,
+  pagerdutyNotifierPlugin as PluginDefinition,
 ];
 
 /** The PromQL expression parser, for the core code that validates expressions (rule files). */

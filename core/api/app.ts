@@ -13,11 +13,18 @@ import { uiRoutes } from './ui.ts';
 /** Extra routes a capability (query engine, storage, …) mounts under `/api/v1`. */
 export type ApiExtension = (api: Hono) => void;
 
+/** A whole application served under a path (the prefix is stripped), e.g. `/api/v2`. */
+export interface ApiMount {
+  path: string;
+  fetch: (req: Request) => Response | Promise<Response>;
+}
+
 /** Builds the HTTP application. */
 export function createApiApp(
   deps: ApiDeps,
   extensions: readonly ApiExtension[] = [],
   middleware: readonly MiddlewareHandler[] = [],
+  mounts: readonly ApiMount[] = [],
 ): Hono {
   const api = new Hono();
   api.route('/status', statusRoutes(deps));
@@ -35,6 +42,7 @@ export function createApiApp(
     return c.body(body, 200, { 'content-type': contentType });
   });
   root.route('/api/v1', api);
+  for (const m of mounts) root.mount(m.path, m.fetch);
   root.route('/', uiRoutes({ routePrefix: deps.routePrefix, externalUrl: deps.externalUrl }));
 
   root.onError((err, c) => {

@@ -3,7 +3,7 @@
  * @module
  */
 export { createApiApp } from './app.ts';
-export type { ApiExtension } from './app.ts';
+export type { ApiExtension, ApiMount } from './app.ts';
 export type { ApiDeps, BuildInfo } from './deps.ts';
 export { ApiError, failure, success } from './envelope.ts';
 export type { ApiErrorType } from './envelope.ts';

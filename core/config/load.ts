@@ -19,6 +19,7 @@ import type { GlobalConfig } from './global.ts';
 import { duplicateRemoteNames } from './remote.ts';
 import { OTLP_UTF8_STRATEGIES } from './otlp.ts';
 import { dirname, joinDir } from './path.ts';
+import { checkRouting, type RoutingConfig, routingSectionSchemas } from '../notify/config.ts';
 import { strict } from './schema_helpers.ts';
 import { type EnvLookup, expandEnv } from './env_expand.ts';
 
@@ -132,8 +133,18 @@ function parseSections(text: string, file: string): Parsed {
     if (r.success) config[key] = r.output;
     else for (const issue of r.issues) errors.push(issueToError(source, [key], issue));
   }
+  // References between routing sections (receiver and time-interval names).
+  if (!errors.some((e) => ROUTING_KEYS.has(String(e.segments[0])))) {
+    for (const problem of checkRouting(config as unknown as RoutingConfig)) {
+      const at = config.route ? ['route'] : ['receivers'];
+      const p = source.positionOf(at, true);
+      errors.push(new ConfigError(file, p.line, p.column, at, problem));
+    }
+  }
   return { config, errors, source, indexes, global: config.global as GlobalConfig | undefined };
 }
+
+const ROUTING_KEYS = new Set(Object.keys(routingSectionSchemas));
 
 /** Resolves jobs against `global`, reporting inheritance problems and duplicate job names. */
 function resolveJobs(

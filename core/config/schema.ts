@@ -14,6 +14,7 @@ import { storageSchema } from './storage.ts';
 import { tracingSchema } from './tracing.ts';
 import { otlpSchema } from './otlp.ts';
 import { pluginsSchema } from './plugins.ts';
+import { routingSectionSchemas } from '../notify/config.ts';
 import { runtimeSchema } from './runtime.ts';
 import { str } from './schema_helpers.ts';
 import type { ConfigSource } from './yaml_source.ts';
@@ -58,6 +59,8 @@ export const sectionSchemas = {
   remote_read: listOf(remoteReadSchema),
   otlp: otlpSchema,
   plugins: pluginsSchema,
+  // Beacon's built-in routing, in Alertmanager's format.
+  ...routingSectionSchemas,
 };
 
 /**

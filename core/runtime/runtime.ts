@@ -40,6 +40,7 @@ import {
   startPlugins,
   stopPlugins,
 } from './plugins.ts';
+import { BuiltinRouting } from './routing.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
 
 /** Settings of a {@link Runtime}, mostly from the command line. */
@@ -83,6 +84,7 @@ export class Runtime {
 
   readonly #storage: OpenStorage;
   readonly #scrape: ScrapeManager;
+  readonly #routing: BuiltinRouting;
 
   private constructor(
     opts: RuntimeOptions,
@@ -93,6 +95,13 @@ export class Runtime {
     this.#opts = opts;
     this.#config = config;
     this.#storage = storage;
+    this.#routing = new BuiltinRouting({
+      host: opts.host,
+      logger: opts.logger,
+      registry: metrics.registry,
+      plugins: opts.plugins,
+      externalURL: opts.flags['web.external-url'] || undefined,
+    });
     this.#scrape = new ScrapeManager({
       storage: storage.storage,
       logger: opts.logger.with({ component: 'scrape manager' }),
@@ -144,6 +153,7 @@ export class Runtime {
         ...(opts.apiExtensions ?? []),
       ],
       [httpMetrics({ registry: this.metrics.registry })],
+      [{ path: '/api/v2', fetch: (req) => this.#routing.fetch(req) }],
     );
     this.app = app;
   }
@@ -160,6 +170,11 @@ export class Runtime {
   /** The scrape manager (targets, pools). */
   get scrape(): ScrapeManager {
     return this.#scrape;
+  }
+
+  /** The built-in alert routing (active when the config has a `route`). */
+  get routing(): BuiltinRouting {
+    return this.#routing;
   }
 
   /** The storage engine. */
@@ -181,6 +196,7 @@ export class Runtime {
   async start(): Promise<void> {
     const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
     this.#plugins = await this.#applyPlugins(resolved, []);
+    await this.#routing.apply(this.#config);
     await this.#scrape.applyConfig(this.#config);
     this.#markReload(true);
     this.#ready = true;
@@ -224,6 +240,14 @@ export class Runtime {
     let resolved: ResolvedPlugin[];
     try {
       resolved = await resolvePlugins(config, this.#pluginEnv());
+    } catch (e) {
+      this.#markReload(false);
+      logConfigError(log, e);
+      throw e;
+    }
+    // The routing validates its receivers, then swaps; on error the old one keeps running.
+    try {
+      await this.#routing.apply(config);
     } catch (e) {
       this.#markReload(false);
       logConfigError(log, e);
@@ -297,6 +321,7 @@ export class Runtime {
     this.metrics.ready.set(0);
     // Scraping stops first so that no append races the storage closing.
     await this.#scrape.stop();
+    await this.#routing.stop();
     await stopPlugins(this.#plugins, this.#opts.logger);
     this.#plugins = [];
     await stopPlugins([this.#storage.plugin], this.#opts.logger);

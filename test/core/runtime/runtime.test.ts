@@ -264,6 +264,69 @@ describe('Runtime', () => {
     await on.stop();
   });
 
+  test('built-in routing: alerts posted to /api/v2/alerts reach a webhook receiver', async () => {
+    const received: Record<string, unknown>[] = [];
+    const hook = await host.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: async (req) => {
+        received.push(await req.json() as Record<string, unknown>);
+        return new Response(null, { status: 200 });
+      },
+    });
+    const cfg = `scrape_configs: []
+route:
+  receiver: hook
+  group_by: [alertname]
+  group_wait: 100ms
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: http://${hook.address}/alerts
+`;
+    const rt = await Runtime.create(
+      options(tmp.write('route.yml', cfg), { enableLifecycle: true }).opts,
+    );
+    await rt.start();
+    try {
+      const res = await rt.app.request('/api/v2/alerts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{
+          labels: { alertname: 'DiskFull', severity: 'page' },
+          annotations: { summary: 'full' },
+        }]),
+      });
+      assert.equal(res.status, 200);
+      const { eventually } = await import('../../helpers/process.ts');
+      await eventually(async () => received.length > 0, 10_000);
+      const payload = received[0] as {
+        version: string;
+        status: string;
+        receiver: string;
+        alerts: { labels: Record<string, string> }[];
+      };
+      assert.equal(payload.version, '4');
+      assert.equal(payload.status, 'firing');
+      assert.equal(payload.receiver, 'hook');
+      assert.equal(payload.alerts[0].labels.alertname, 'DiskFull');
+
+      // A receiver block its plugin rejects: the reload fails with its place, routing goes on.
+      tmp.write('route.yml', cfg + '        bogus_field: 1\n');
+      const bad = await rt.app.request('/-/reload', { method: 'POST' });
+      assert.equal(bad.status, 500);
+      assert.match(await bad.text(), /route\.yml:\d+:\d+: receivers\[0\]\.webhook_configs\[0\]/);
+      assert.ok(rt.routing.active);
+    } finally {
+      await rt.stop();
+      await hook.close();
+    }
+    const off = await Runtime.create(
+      options(tmp.write('noroute.yml', 'scrape_configs: []\n')).opts,
+    );
+    assert.equal((await off.app.request('/api/v2/alerts')).status, 404);
+  });
+
   test('lifecycle endpoints answer 403 unless enabled', async () => {
     const { opts } = options(tmp.write('l.yml', GOOD));
     const rt = await Runtime.create(opts);
