@@ -299,7 +299,7 @@ receivers:
       });
       assert.equal(res.status, 200);
       const { eventually } = await import('../../helpers/process.ts');
-      await eventually(async () => received.length > 0, 10_000);
+      await eventually(() => Promise.resolve(received.length > 0), 10_000);
       const payload = received[0] as {
         version: string;
         status: string;
