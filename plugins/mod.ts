@@ -7,6 +7,7 @@ import type { DiscoveryMechanism } from '../core/discovery/mod.ts';
 import type { Matcher } from '../core/model/mod.ts';
 import { fileMechanism } from './discovery/file/mod.ts';
 import { staticMechanism } from './discovery/static/mod.ts';
+import promqlPlugin from './promql/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
 import alertmanagerNotifierPlugin from './notifiers/alertmanager/mod.ts';
 import pagerdutyNotifierPlugin from './notifiers/pagerduty/mod.ts';
@@ -18,6 +19,7 @@ import { memoryStoragePlugin } from './storage/memory/mod.ts';
 /** Every built-in plugin definition. */
 export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
   duckdbStoragePlugin as PluginDefinition,
+  promqlPlugin as PluginDefinition,
   memoryStoragePlugin as PluginDefinition,
   alertmanagerNotifierPlugin as PluginDefinition,
   webhookNotifierPlugin as PluginDefinition,

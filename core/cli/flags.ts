@@ -92,6 +92,36 @@ export const FLAGS: readonly FlagDef[] = [
       'Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, TB, PB, EB. Ex: "512MB".',
   },
   {
+    name: 'query.lookback-delta',
+    kind: 'string',
+    default: '5m',
+    placeholder: '<duration>',
+    help:
+      'The maximum lookback duration for retrieving metrics during expression evaluations and federation.',
+  },
+  {
+    name: 'query.timeout',
+    kind: 'string',
+    default: '2m',
+    placeholder: '<duration>',
+    help: 'Maximum time a query may take before being aborted.',
+  },
+  {
+    name: 'query.max-concurrency',
+    kind: 'string',
+    default: '20',
+    placeholder: '<number>',
+    help: 'Maximum number of queries executed concurrently.',
+  },
+  {
+    name: 'query.max-samples',
+    kind: 'string',
+    default: '50000000',
+    placeholder: '<number>',
+    help:
+      'Maximum number of samples a single query can load into memory. Queries that would load more fail, so this also limits the number of samples a query can return.',
+  },
+  {
     name: 'log.level',
     kind: 'string',
     default: 'info',

@@ -49,3 +49,4 @@ export { dirname, isAbsolute, join, joinDir } from './path.ts';
 export { type EnvLookup, expandEnv } from './env_expand.ts';
 export * from './http_client.ts';
 export * from './discovery/mod.ts';
+export { pluginDuration, pluginSize } from './plugin_fields.ts';

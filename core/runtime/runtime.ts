@@ -40,6 +40,7 @@ import {
   startPlugins,
   stopPlugins,
 } from './plugins.ts';
+import { type OpenEngine, openEngine } from './engine.ts';
 import { BuiltinRouting } from './routing.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
 
@@ -86,15 +87,19 @@ export class Runtime {
   readonly #scrape: ScrapeManager;
   readonly #routing: BuiltinRouting;
 
+  readonly #engine: OpenEngine;
+
   private constructor(
     opts: RuntimeOptions,
     config: Config,
     metrics: SelfMetrics,
     storage: OpenStorage,
+    engine: OpenEngine,
   ) {
     this.#opts = opts;
     this.#config = config;
     this.#storage = storage;
+    this.#engine = engine;
     this.#routing = new BuiltinRouting({
       host: opts.host,
       logger: opts.logger,
@@ -137,6 +142,7 @@ export class Runtime {
           parseMatchers: opts.parseMatchers,
           globalHost: opts.host.hostname(),
         }),
+        engine.engine.apiExtension(storage.storage),
         tsdbStatusApi({ storage: storage.storage }),
         adminApi({
           storage: storage.storage,
@@ -163,8 +169,19 @@ export class Runtime {
     const config = await readConfig(opts);
     const metrics = createSelfMetrics(opts.host);
     // Storage opens first: every API route and plugin reads or writes through it.
-    const storage = await openStorage(config, opts.flags, pluginEnv(opts, metrics));
-    return new Runtime(opts, config, metrics, storage);
+    const env = pluginEnv(opts, metrics);
+    const storage = await openStorage(config, opts.flags, env);
+    let engine;
+    try {
+      engine = await openEngine(config, opts.flags, {
+        ...env,
+        capabilities: new Map([['storage', [storage.plugin.instance]]]),
+      });
+    } catch (e) {
+      await stopPlugins([storage.plugin], opts.logger);
+      throw e;
+    }
+    return new Runtime(opts, config, metrics, storage, engine);
   }
 
   /** The scrape manager (targets, pools). */
@@ -324,7 +341,7 @@ export class Runtime {
     await this.#routing.stop();
     await stopPlugins(this.#plugins, this.#opts.logger);
     this.#plugins = [];
-    await stopPlugins([this.#storage.plugin], this.#opts.logger);
+    await stopPlugins([this.#engine.plugin, this.#storage.plugin], this.#opts.logger);
   }
 
   /** `/api/v1/status/runtimeinfo`. */

@@ -21,4 +21,4 @@ export { type CatalogStats, SeriesCatalog } from './catalog.ts';
 export * from './postings.ts';
 export { DecodedSeries, EMPTY_COLUMNS, seriesSetOf } from './series_set.ts';
 export * from './chunks/mod.ts';
-export { engineDuration, engineSize, type StorageEngineBlock } from './engine_block.ts';
+export type { StorageEngineBlock } from './engine_block.ts';

@@ -140,7 +140,22 @@ export function unquoteString(s: string): string {
       i += 4;
     }
   }
-  return new TextDecoder().decode(new Uint8Array(bytes));
+  return decodeBytes(new Uint8Array(bytes));
+}
+
+/**
+ * Decodes UTF-8; when the bytes are not valid UTF-8 (`"\xff"`), every byte from 0x80 becomes the
+ * lone surrogate U+DC80+byte (the convention core/model's `goQuote` prints back as `\xNN`), so
+ * the string stays invalid as the Go string would and name validation rejects it.
+ */
+function decodeBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let out = '';
+    for (const b of bytes) out += String.fromCharCode(b < 0x80 ? b : 0xdc00 + b);
+    return out;
+  }
 }
 
 /** Digits and decimal exponent of the shortest round-trip form of a finite positive float. */

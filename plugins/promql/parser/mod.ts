@@ -17,4 +17,10 @@ export { lineColumn, type ParseProblem, PromQLParseError } from './errors.ts';
 export { ALL_FEATURES, parseExpr, type ParseOptions } from './parser.ts';
 export { formatExpr } from './printer.ts';
 export { exprToJson, type JsonValue } from './json.ts';
-export { formatDuration, formatFloat, parseDuration } from './literals.ts';
+export {
+  formatDuration,
+  formatFixed6,
+  formatFloat,
+  formatFloatV,
+  parseDuration,
+} from './literals.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import * as v from 'valibot';
-import { engineDuration as duration, engineSize } from '../../../core/storage/mod.ts';
+import { pluginDuration as duration, pluginSize } from '../../../core/config/mod.ts';
 
 /**
  * - `path`: the data directory (`--storage.tsdb.path`), default `data/`.
@@ -23,7 +23,7 @@ import { engineDuration as duration, engineSize } from '../../../core/storage/mo
 export const duckdbStorageConfigSchema = v.strictObject({
   path: v.optional(v.string(), 'data/'),
   retention_time: duration('retention_time', '15d'),
-  retention_size: engineSize('retention_size', '0'),
+  retention_size: pluginSize('retention_size', '0'),
   block_range: duration('block_range', '2h'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
   wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'commit'),

@@ -3,7 +3,7 @@
  * @module
  */
 import * as v from 'valibot';
-import { engineDuration as duration } from '../../../core/storage/mod.ts';
+import { pluginDuration as duration } from '../../../core/config/mod.ts';
 
 /**
  * `retention_time` (default `15d`, Prometheus's) and `out_of_order_time_window` (default `0s`:

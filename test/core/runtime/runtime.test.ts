@@ -207,6 +207,25 @@ describe('Runtime', () => {
         `{__name__="demo_total", instance="${target.address}", job="demo", kind="a"}`,
       );
 
+      // The query API answers over what was scraped.
+      const q1 = await json(await rt.app.request('/api/v1/query?query=sum%20by%20(job)%20(up)'));
+      assert.equal(q1.status, 'success');
+      const r1 = q1.data as {
+        resultType: string;
+        result: { metric: Record<string, string>; value: [number, string] }[];
+      };
+      assert.equal(r1.resultType, 'vector');
+      assert.deepEqual(r1.result.map((r) => [r.metric, r.value[1]]), [[{ job: 'demo' }, '1']]);
+      const bad = await rt.app.request('/api/v1/query?query=sum(up');
+      assert.equal(bad.status, 400);
+      const badBody = await json(bad);
+      assert.equal(badBody.errorType, 'bad_data');
+      assert.match(String(badBody.error), /1:\d+: parse error/);
+      const series = await json(await rt.app.request('/api/v1/series?match[]=demo_total'));
+      assert.equal((series.data as unknown[]).length, 1);
+      const names = await json(await rt.app.request('/api/v1/label/__name__/values'));
+      assert.ok((names.data as string[]).includes('scrape_duration_seconds'));
+
       tmp.write('scrape.yml', cfg([target.address]));
       assert.equal((await rt.app.request('/-/reload', { method: 'POST' })).status, 200);
       await eventually(async () => (await targets()).length === 1);
