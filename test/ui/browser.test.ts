@@ -224,6 +224,9 @@ scrape_configs:
     await editor.click();
     await page.keyboard.type('fixture_requests_total');
     await page.getByRole('tab', { name: 'Graph' }).click();
+    // A 1 s resolution puts a step after the fixture's first scrapes (the automatic 14 s step
+    // can end before them, and then the answer is rightly empty).
+    await page.getByPlaceholder('auto').fill('1');
     await page.getByRole('button', { name: 'Execute' }).click();
     await page.locator('.output').locator('.uplot, .notice-error, .empty-result').first().waitFor();
     assert.match(page.url(), /g0\.expr=fixture_requests_total/);
