@@ -66,6 +66,7 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
       reloadHooks: [() => webConfig.reload()],
       discoveryMechanisms: env.discovery,
       parseMatchers: env.parseMatchers,
+      parseExpr: env.parseExpr,
     });
   } catch (e) {
     return startupFailure(logger, e);

@@ -34,3 +34,36 @@ export {
   type ReportLine,
   summarizeCheck,
 } from './rule_file_check.ts';
+export type {
+  InstantSample,
+  OutputSample,
+  Rule,
+  RuleEvalContext,
+  RuleHealth,
+  RuleQueryFn,
+} from './rule.ts';
+export { DUPLICATE_RECORDING_LABELSET, RecordingRule } from './recording_rule.ts';
+export {
+  AlertingRule,
+  type AlertState,
+  DUPLICATE_ALERT_LABELSET,
+  needsSending,
+  RESOLVED_RETENTION_MS,
+  type RuleAlert,
+  tableLink,
+} from './alerting_rule.ts';
+export {
+  type GroupDefaults,
+  type GroupDeps,
+  groupHash,
+  groupKey,
+  RuleGroup,
+  RuleMetrics,
+} from './group.ts';
+export {
+  DEFAULT_RESEND_DELAY_MS,
+  RuleManager,
+  type RuleManagerOptions,
+  type RuleUpdateOptions,
+} from './manager.ts';
+export { formatValueE, goTimeJSON, rulesApi } from './api.ts';

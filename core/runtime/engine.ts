@@ -7,16 +7,25 @@ import * as v from 'valibot';
 import type { ApiExtension } from '../api/mod.ts';
 import { type Config, ConfigError, ConfigLoadError } from '../config/mod.ts';
 import { PluginLoadError } from '../plugin.ts';
+import type { Labels } from '../model/mod.ts';
 import type { Storage } from '../storage/mod.ts';
 import { type LoadedPlugin, type PluginEnv, startPlugins } from './plugins.ts';
 
 /** The name of the built-in query engine. */
 export const DEFAULT_ENGINE = 'promql';
 
+/** An instant query's value, as the rule manager needs it. */
+export type InstantValue =
+  | { resultType: 'vector'; result: { labels: Labels; v: number }[] }
+  | { resultType: 'scalar'; result: { v: number } }
+  | { resultType: 'matrix' | 'string'; result: unknown };
+
 /** What the runtime needs of a query engine instance. */
 export interface QueryEngine {
   /** The `/api/v1` query routes over `storage`. */
   apiExtension(storage: Storage): ApiExtension;
+  /** An instant query at `time` (ms). */
+  query(storage: Storage, query: string, time: number): Promise<InstantValue>;
 }
 
 /** A started engine. */

@@ -29,6 +29,8 @@ import { BUILD_INFO } from '../version.ts';
 import { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
 import type { DiscoveryMechanism } from '../discovery/mod.ts';
 import type { Matcher } from '../model/mod.ts';
+import { alertmanagersApi } from '../notify/mod.ts';
+import { type ExprParser, rulesApi } from '../rules/mod.ts';
 import { scrapeApi, ScrapeManager } from '../scrape/mod.ts';
 import type { Storage } from '../storage/mod.ts';
 import { type OpenStorage, openStorage } from './storage.ts';
@@ -40,6 +42,7 @@ import {
   startPlugins,
   stopPlugins,
 } from './plugins.ts';
+import { Alerting } from './alerting.ts';
 import { type OpenEngine, openEngine } from './engine.ts';
 import { BuiltinRouting } from './routing.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
@@ -62,6 +65,8 @@ export interface RuntimeOptions {
   onQuit?: () => void;
   /** Built-in discovery mechanisms (static_configs, file_sd_configs, …), from plugins/. */
   discoveryMechanisms?: readonly DiscoveryMechanism[];
+  /** Parses a PromQL expression (rule files); the engine plugin provides it. */
+  parseExpr?: ExprParser;
   /** Parses a PromQL series selector (`match[]`); the engine plugin provides it. */
   parseMatchers?: (selector: string) => Matcher[];
   /** Also run on every reload (signal or endpoint), e.g. the web config's. */
@@ -86,6 +91,7 @@ export class Runtime {
   readonly #storage: OpenStorage;
   readonly #scrape: ScrapeManager;
   readonly #routing: BuiltinRouting;
+  readonly #alerting: Alerting;
 
   readonly #engine: OpenEngine;
 
@@ -106,6 +112,16 @@ export class Runtime {
       registry: metrics.registry,
       plugins: opts.plugins,
       externalURL: opts.flags['web.external-url'] || undefined,
+    });
+    this.#alerting = new Alerting({
+      host: opts.host,
+      logger: opts.logger,
+      registry: metrics.registry,
+      storage: storage.storage,
+      engine: engine.engine,
+      routing: this.#routing,
+      parseExpr: opts.parseExpr ?? noExprParser,
+      externalURL: opts.flags['web.external-url'] || `http://${opts.host.hostname()}:9090`,
     });
     this.#scrape = new ScrapeManager({
       storage: storage.storage,
@@ -143,6 +159,8 @@ export class Runtime {
           globalHost: opts.host.hostname(),
         }),
         engine.engine.apiExtension(storage.storage),
+        rulesApi(this.#alerting.rules),
+        alertmanagersApi(this.#alerting.alertmanagers),
         tsdbStatusApi({ storage: storage.storage }),
         adminApi({
           storage: storage.storage,
@@ -189,6 +207,11 @@ export class Runtime {
     return this.#scrape;
   }
 
+  /** The rule manager and Alertmanager client. */
+  get alerting(): Alerting {
+    return this.#alerting;
+  }
+
   /** The built-in alert routing (active when the config has a `route`). */
   get routing(): BuiltinRouting {
     return this.#routing;
@@ -214,6 +237,7 @@ export class Runtime {
     const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
     this.#plugins = await this.#applyPlugins(resolved, []);
     await this.#routing.apply(this.#config);
+    await this.#alerting.apply(this.#config);
     await this.#scrape.applyConfig(this.#config);
     this.#markReload(true);
     this.#ready = true;
@@ -262,8 +286,9 @@ export class Runtime {
       logConfigError(log, e);
       throw e;
     }
-    // The routing validates its receivers, then swaps; on error the old one keeps running.
+    // Rules and routing validate first, then swap; on error the old ones keep running.
     try {
+      await this.#alerting.apply(config);
       await this.#routing.apply(config);
     } catch (e) {
       this.#markReload(false);
@@ -338,6 +363,7 @@ export class Runtime {
     this.metrics.ready.set(0);
     // Scraping stops first so that no append races the storage closing.
     await this.#scrape.stop();
+    await this.#alerting.stop();
     await this.#routing.stop();
     await stopPlugins(this.#plugins, this.#opts.logger);
     this.#plugins = [];
@@ -360,6 +386,10 @@ export class Runtime {
       runtimeVersion: host.runtime.version,
     };
   }
+}
+
+function noExprParser(): never {
+  throw new Error('no PromQL parser is configured');
 }
 
 function noSelectorParser(): never {

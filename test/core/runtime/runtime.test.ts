@@ -5,7 +5,12 @@ import process from 'node:process';
 import { PluginRegistry } from '../../../core/plugin.ts';
 import { Runtime, type RuntimeOptions } from '../../../core/runtime/mod.ts';
 import { createImporter } from '../../../adapters/shared/importer.ts';
-import { BUILTIN_DISCOVERY, BUILTIN_PLUGINS, parseSeriesSelector } from '../../../plugins/mod.ts';
+import {
+  BUILTIN_DISCOVERY,
+  BUILTIN_PLUGINS,
+  parsePromQL,
+  parseSeriesSelector,
+} from '../../../plugins/mod.ts';
 import { host, nativeNpm, recordingLogger, repoRoot, tempDir } from '../../helpers/host.ts';
 
 const tmp = tempDir();
@@ -40,6 +45,7 @@ function options(configFile: string, extra: Partial<RuntimeOptions> = {}) {
     enableAdminApi: false,
     discoveryMechanisms: BUILTIN_DISCOVERY,
     parseMatchers: parseSeriesSelector,
+    parseExpr: parsePromQL,
     ...extra,
   };
   return { opts, lines };
@@ -344,6 +350,93 @@ receivers:
       options(tmp.write('noroute.yml', 'scrape_configs: []\n')).opts,
     );
     assert.equal((await off.app.request('/api/v2/alerts')).status, 404);
+  });
+
+  test('rules: recording results are queryable; an alert fires and reaches the routed webhook', async () => {
+    const broken = await host.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: () => new Response('down', { status: 503 }),
+    });
+    const received: {
+      alerts: { labels: Record<string, string>; annotations: Record<string, string> }[];
+    }[] = [];
+    const hook = await host.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: async (req) => {
+        received.push(await req.json() as (typeof received)[number]);
+        return new Response(null, { status: 200 });
+      },
+    });
+    tmp.write(
+      'rules.yml',
+      `groups:
+  - name: demo
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+      - alert: TargetDown
+        expr: up == 0
+        labels: { severity: page }
+        annotations: { summary: '{{ $labels.instance }} is down' }
+`,
+    );
+    const cfg = `global:
+  scrape_interval: 500ms
+  scrape_timeout: 400ms
+  evaluation_interval: 500ms
+  external_labels: { cluster: test }
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: demo
+    static_configs: [{ targets: ['${broken.address}'] }]
+route:
+  receiver: hook
+  group_wait: 100ms
+receivers:
+  - name: hook
+    webhook_configs: [{ url: 'http://${hook.address}/' }]
+`;
+    const rt = await Runtime.create(
+      options(tmp.write('alerting.yml', cfg), { enableLifecycle: true }).opts,
+    );
+    await rt.start();
+    try {
+      const { eventually } = await import('../../helpers/process.ts');
+      await eventually(() => Promise.resolve(received.length > 0), 15_000);
+      const alert = received[0].alerts[0];
+      assert.equal(alert.labels.alertname, 'TargetDown');
+      assert.equal(alert.labels.cluster, 'test', 'external labels added');
+      assert.equal(alert.annotations.summary, `${broken.address} is down`);
+
+      const rules = await json(await rt.app.request('/api/v1/rules'));
+      const group =
+        (rules.data as { groups: { name: string; rules: { name: string; health: string }[] }[] })
+          .groups[0];
+      assert.equal(group.name, 'demo');
+      assert.deepEqual(group.rules.map((r) => r.name), ['job:up:sum', 'TargetDown']);
+      const alerts = await json(await rt.app.request('/api/v1/alerts'));
+      assert.equal((alerts.data as { alerts: { state: string }[] }).alerts[0].state, 'firing');
+      await eventually(async () => {
+        const q = await json(await rt.app.request('/api/v1/query?query=job:up:sum'));
+        return ((q.data as { result: unknown[] }).result.length === 1);
+      });
+
+      // A broken rule file is refused on reload; the old rules keep running.
+      tmp.write(
+        'rules.yml',
+        'groups:\n  - name: demo\n    rules:\n      - record: x\n        expr: sum(\n',
+      );
+      const bad = await rt.app.request('/-/reload', { method: 'POST' });
+      assert.equal(bad.status, 500);
+      assert.match(await bad.text(), /rules\.yml:5:\d+: groups\[0\]\.rules\[0\]\.expr/);
+      assert.equal(rt.alerting.rules.groups().length, 1);
+    } finally {
+      await rt.stop();
+      await broken.close();
+      await hook.close();
+    }
   });
 
   test('lifecycle endpoints answer 403 unless enabled', async () => {
