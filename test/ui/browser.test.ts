@@ -73,6 +73,12 @@ describe('web UI in Chromium', { skip: !haveChromium }, () => {
       `global:
   scrape_interval: 1s
   scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files: ['rules.yml']
+route: { receiver: sink, group_wait: 1s }
+receivers:
+  - name: sink
+    webhook_configs: [{ url: 'http://${target.address}/hook' }]
 scrape_configs:
   - job_name: fixture
     static_configs:
@@ -85,6 +91,17 @@ scrape_configs:
       - source_labels: [__address__]
         regex: '127\\.0\\.0\\.1:1'
         action: drop
+`,
+    );
+    tmp.write(
+      'rules.yml',
+      `groups:
+  - name: fixture
+    rules:
+      - alert: FixtureErrors
+        expr: fixture_requests_total{code="500"} > 0
+        labels: { severity: page }
+        annotations: { summary: 'errors are served' }
 `,
     );
     beacon = await startBeacon([`--config.file=${config}`]);
@@ -381,6 +398,21 @@ scrape_configs:
     } finally {
       await page.unrouteAll();
     }
+  });
+
+  test('Alerts shows the firing alert of a real rule, and Rules its group', async () => {
+    const firing = page.locator('details.state-firing', { hasText: 'FixtureErrors' });
+    await eventually(async () => {
+      await page.goto(`${origin}/alerts`);
+      await page.locator('main').locator('details.alert-rule, .notice').first().waitFor();
+      return (await firing.count()) > 0;
+    }, 20_000);
+    await firing.click();
+    assert.match(await firing.innerText(), /severity=page[\s\S]*errors are served/);
+    await shot('alerts-real');
+    await page.goto(`${origin}/rules`);
+    await page.locator('section.rule-group', { hasText: 'fixture' }).waitFor();
+    await shot('rules-real');
   });
 
   test('Alerts shows a firing alert with its labels and annotations', async () => {
