@@ -259,6 +259,9 @@ scrape_configs:
     } else {
       assert.match(await page.locator('.notice-error').innerText(), /api\/v1\/query_range/);
     }
+    if (await has('query_range?query=1&start=0&end=1&step=1')) {
+      assert.match(await page.locator('.stats').first().innerText(), /Samples: \d+/);
+    }
     await shot('query-graph');
   });
 

@@ -191,7 +191,7 @@ export function createPanel(
     try {
       if (state.tab === 'table') {
         const time = fromInputTime(state.moment);
-        const params: Record<string, string> = { query: expr };
+        const params: Record<string, string> = { query: expr, stats: 'all' };
         if (Number.isFinite(time)) params.time = String(time);
         const res = await api<QueryData & { stats?: unknown }>('query', params);
         if (mine !== seq) return;
@@ -209,6 +209,7 @@ export function createPanel(
           start: String(start),
           end: String(end),
           step: String(step),
+          stats: 'all',
         });
         if (mine !== seq) return;
         showStats(performance.now() - t0, seriesCount(res.data), res.data.stats, step);
