@@ -5,36 +5,14 @@
 // committed bundle is older than ui/. Usage: node scripts/build-ui.mjs [--check]
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { uiSourceHash } from './ui_source_hash.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'core/api/ui_assets.gen.ts');
-
-/** Hash of every file under ui/ and of this script: path and bytes, in path order. */
-export function uiSourceHash() {
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(rel);
-      else files.push(rel);
-    }
-  };
-  walk('ui');
-  files.push('scripts/build-ui.mjs');
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) {
-    h.update(f);
-    h.update('\0');
-    h.update(readFileSync(path.join(root, f)));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
 
 async function bundle(entry, opts = {}) {
   const res = await esbuild.build({

@@ -16,7 +16,7 @@ export interface UiAssets {
 
 /** The UI built from this revision's ui/ folder. */
 export const UI_ASSETS: UiAssets = {
-  sourceHash: '2df1837f500af40aed031fff3c7ce70f92d6b739137c001bf1547b2e0053aba8',
+  sourceHash: '996e46a02c94337fb23131206001f30a017e7011f1a7b6c48ef2a3b602845b1b',
   assetHash: '684cb3674b1a0078',
   files: {
     'index.html': `<!doctype html>

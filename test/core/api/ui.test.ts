@@ -1,35 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { UI_PAGES, uiRoutes } from '../../../core/api/ui.ts';
 import { UI_ASSETS } from '../../../core/api/ui_assets.gen.ts';
-import { repoRoot } from '../../helpers/host.ts';
-
-// The same hash as scripts/build-ui.mjs: path and bytes of ui/ and the script, in path order.
-function sourceHash(): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(path.join(repoRoot, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(rel);
-      else files.push(rel);
-    }
-  };
-  walk('ui');
-  files.push('scripts/build-ui.mjs');
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) {
-    h.update(f);
-    h.update('\0');
-    h.update(readFileSync(path.join(repoRoot, f)));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
+import { uiSourceHash as sourceHash } from '../../../scripts/ui_source_hash.mjs';
 
 describe('ui bundle', () => {
   test('the committed bundle was built from the current ui/ sources', () => {
