@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { Hono } from 'hono';
 import { UI_PAGES, uiRoutes } from '../../../core/api/ui.ts';
 import { UI_ASSETS } from '../../../core/api/ui_assets.gen.ts';
