@@ -78,7 +78,10 @@ export class AlertingRule implements Rule {
   readonly signature: string;
   /** Alerts by label-set key, including resolved ones still retained. */
   active = new Map<string, RuleAlert>();
-  /** Whether `ALERTS` series are written (Prometheus waits for the `for` state restore). */
+  /**
+   * Whether the `ALERTS` and `ALERTS_FOR_STATE` series are written. A group restoring `for`
+   * state at start-up clears it until the restore has run (see `restore.ts`), as Prometheus does.
+   */
   restored = true;
   readonly #logger: Logger | undefined;
 

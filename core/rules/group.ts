@@ -14,6 +14,12 @@ import { AlertingRule } from './alerting_rule.ts';
 import { mergeRuleLabels, RecordingRule } from './recording_rule.ts';
 import { type Rule, type RuleQueryFn, seriesKey } from './rule.ts';
 import type { RuleGroupSpec } from './rule_file_types.ts';
+import {
+  DEFAULT_FOR_GRACE_PERIOD_MS,
+  DEFAULT_FOR_OUTAGE_TOLERANCE_MS,
+  restoreForState,
+  type RestoreOptions,
+} from './restore.ts';
 
 /** The evaluation metrics, labelled `rule_group="<file>;<name>"` as in Prometheus. */
 export class RuleMetrics {
@@ -25,6 +31,7 @@ export class RuleMetrics {
   readonly lastDuration: Gauge<'rule_group'>;
   readonly interval: Gauge<'rule_group'>;
   readonly rules: Gauge<'rule_group'>;
+  readonly lastRestoreDuration: Gauge<'rule_group'>;
 
   constructor(registry?: Registry) {
     const registers = registry ? [registry] : [];
@@ -61,6 +68,10 @@ export class RuleMetrics {
       'The interval of a rule group.',
     );
     this.rules = gauge('beacon_rule_group_rules', 'The number of rules.');
+    this.lastRestoreDuration = gauge(
+      'beacon_rule_group_last_restore_duration_seconds',
+      'The duration of the last alert rules alerts restoration using the `ALERTS_FOR_STATE` series.',
+    );
   }
 
   /** Drops the series of a removed group. */
@@ -75,6 +86,7 @@ export class RuleMetrics {
         this.lastDuration,
         this.interval,
         this.rules,
+        this.lastRestoreDuration,
       ]
     ) m.remove({ rule_group: key });
   }
@@ -94,6 +106,8 @@ export interface GroupDeps {
   readonly resendDelay: number;
   /** Formats an expression for display (API, generator URL); identity when absent. */
   readonly formatExpr?: (expr: string) => string;
+  /** Outage tolerance and grace period of the `for` state restore (Prometheus's defaults). */
+  readonly restore?: RestoreOptions;
 }
 
 /** Defaults a group takes from the global config. */
@@ -154,12 +168,18 @@ export class RuleGroup {
   seriesInPreviousEval: Map<string, Labels>[];
   /** Series to mark stale at the next evaluation (rules removed by a reload). */
   staleSeries: Labels[] = [];
+  /**
+   * Whether the first run restores the alerts' `for` state (groups loaded at start-up). Until
+   * it has, after the second scheduled evaluation, its alerting rules write no `ALERTS*` series.
+   */
+  shouldRestore = false;
   readonly #deps: GroupDeps;
   readonly #offset: bigint;
   #timer: TimerHandle | undefined;
   #staleTimer: TimerHandle | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  #iterations = 0;
 
   constructor(spec: RuleGroupSpec, defaults: GroupDefaults, deps: GroupDeps) {
     this.name = spec.name;
@@ -208,6 +228,7 @@ export class RuleGroup {
     const { clock, metrics } = this.#deps;
     metrics.interval.set({ rule_group: this.key }, this.interval / 1000);
     metrics.rules.set({ rule_group: this.key }, this.rules.length);
+    if (this.shouldRestore) { for (const r of this.#alertingRules()) r.restored = false; }
     this.#schedule(this.evalTimestamp(clock.now()) + this.interval);
   }
 
@@ -225,6 +246,13 @@ export class RuleGroup {
     metrics.iterations.inc({ rule_group: this.key });
     await this.evaluate(at);
     if (this.#stopped) return;
+    // As Prometheus, restore after the second evaluation: by then recording rules the alerts
+    // depend on have fresh values.
+    if (this.shouldRestore && ++this.#iterations >= 2) {
+      this.shouldRestore = false;
+      await this.restoreForState(clock.now());
+      if (this.#stopped) return;
+    }
     let next = at + this.interval;
     const now = clock.now();
     if (now >= next) {
@@ -237,6 +265,25 @@ export class RuleGroup {
       next = at + (missed + 1) * this.interval;
     }
     this.#schedule(next);
+  }
+
+  #alertingRules(): AlertingRule[] {
+    return this.rules.filter((r) => r instanceof AlertingRule);
+  }
+
+  /**
+   * Restores the `activeAt` of the alerting rules' active alerts from `ALERTS_FOR_STATE` as of
+   * `nowMs`, then lets them write `ALERTS*` series. The schedule calls it once for a group with
+   * {@link shouldRestore}; tests driving {@link evaluate} call it themselves.
+   */
+  async restoreForState(nowMs: number): Promise<void> {
+    const { clock, metrics, storage, logger } = this.#deps;
+    const started = clock.now();
+    await restoreForState(this.#alertingRules(), storage, nowMs, {
+      outageToleranceMs: this.#deps.restore?.outageToleranceMs ?? DEFAULT_FOR_OUTAGE_TOLERANCE_MS,
+      gracePeriodMs: this.#deps.restore?.gracePeriodMs ?? DEFAULT_FOR_GRACE_PERIOD_MS,
+    }, logger.with({ file: this.file, group: this.name }));
+    metrics.lastRestoreDuration.set({ rule_group: this.key }, (clock.now() - started) / 1000);
   }
 
   /**

@@ -13,6 +13,7 @@ import { AlertingRule } from './alerting_rule.ts';
 import { type GroupDeps, groupKey, RuleGroup, RuleMetrics } from './group.ts';
 import type { RuleQueryFn } from './rule.ts';
 import type { RuleGroupSpec } from './rule_file_types.ts';
+import { DEFAULT_FOR_GRACE_PERIOD_MS, DEFAULT_FOR_OUTAGE_TOLERANCE_MS } from './restore.ts';
 
 /** Prometheus's `--rules.alert.resend-delay` default. */
 export const DEFAULT_RESEND_DELAY_MS = 60_000;
@@ -33,6 +34,17 @@ export interface RuleManagerOptions {
   readonly formatExpr?: (expr: string) => string;
   /** Time and timers; tests pass a `ManualClock`. */
   readonly clock?: Clock;
+  /**
+   * How far back (ms) `ALERTS_FOR_STATE` is read to restore alerts' `for` state at start-up:
+   * alerts from before a longer outage start waiting afresh (Prometheus's
+   * `--rules.alert.for-outage-tolerance`, default 1h).
+   */
+  readonly forOutageToleranceMs?: number;
+  /**
+   * The least time (ms) a restored alert still waits before firing; rules with a shorter `for`
+   * are not restored (Prometheus's `--rules.alert.for-grace-period`, default 10m).
+   */
+  readonly forGracePeriodMs?: number;
 }
 
 /** Settings of one {@link RuleManager.update}. */
@@ -63,6 +75,8 @@ export class RuleManager {
   #externalLabels: Labels;
   #externalURL: string;
   #queue: Promise<void> = Promise.resolve();
+  /** Whether the start-up rules were loaded; groups loaded later do not restore `for` state. */
+  #restored = false;
 
   constructor(opts: RuleManagerOptions) {
     this.#opts = opts;
@@ -98,6 +112,10 @@ export class RuleManager {
       externalLabels: this.#externalLabels,
       resendDelay: this.#opts.resendDelay ?? DEFAULT_RESEND_DELAY_MS,
       formatExpr: this.#opts.formatExpr,
+      restore: {
+        outageToleranceMs: this.#opts.forOutageToleranceMs ?? DEFAULT_FOR_OUTAGE_TOLERANCE_MS,
+        gracePeriodMs: this.#opts.forGracePeriodMs ?? DEFAULT_FOR_GRACE_PERIOD_MS,
+      },
     };
     const defaults = {
       evaluationInterval: opts.evaluationInterval,
@@ -110,6 +128,7 @@ export class RuleManager {
       const key = groupKey(spec.file, spec.name);
       if (next.has(key)) continue; // the loader rejects duplicates; be safe anyway
       const g = new RuleGroup(spec, defaults, deps);
+      g.shouldRestore = !this.#restored;
       const prev = old.get(key);
       old.delete(key);
       if (prev && prev.signature === g.signature) {
@@ -130,6 +149,7 @@ export class RuleManager {
       this.#metrics.remove(key);
     }
     this.#groups = next;
+    this.#restored = true;
     if (opts.start !== false) { for (const g of starts) g.start(); }
   }
 

@@ -139,7 +139,7 @@ groups:
     await m.stop();
   });
 
-  test('ALERTS of a firing alert are written through the schedule too', async () => {
+  test('ALERTS of a firing alert are written through the schedule once restored', async () => {
     const { storage, queryFn } = setup();
     const clock = new ManualClock(T0);
     const m = new RuleManager({ storage, queryFn, clock });
@@ -155,7 +155,11 @@ groups:
 `),
       { evaluationInterval: MIN },
     );
+    // Rules loaded at start-up write no ALERTS until the `for` state restore, which follows
+    // the second evaluation.
     await clock.advance(20_000);
+    assert.deepEqual(await raw(storage, 'ALERTS'), {});
+    await clock.advance(10_000);
     const series = await raw(storage, 'ALERTS');
     assert.deepEqual(Object.keys(series), [
       '{__name__="ALERTS", alertname="X", alertstate="firing"}',
