@@ -92,6 +92,35 @@ export const FLAGS: readonly FlagDef[] = [
       'Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, TB, PB, EB. Ex: "512MB".',
   },
   {
+    name: 'rules.alert.for-outage-tolerance',
+    kind: 'string',
+    default: '1h',
+    placeholder: '<duration>',
+    help: 'Max time to tolerate Beacon outage for restoring "for" state of alert.',
+  },
+  {
+    name: 'rules.alert.for-grace-period',
+    kind: 'string',
+    default: '10m',
+    placeholder: '<duration>',
+    help:
+      'Minimum duration between alert and restored "for" state. This is maintained only for alerts with configured "for" time greater than grace period.',
+  },
+  {
+    name: 'rules.alert.resend-delay',
+    kind: 'string',
+    default: '1m',
+    placeholder: '<duration>',
+    help: 'Minimum amount of time to wait before resending an alert to Alertmanager.',
+  },
+  {
+    name: 'alertmanager.notification-queue-capacity',
+    kind: 'string',
+    default: '10000',
+    placeholder: '<number>',
+    help: 'The capacity of the queue for pending Alertmanager notifications.',
+  },
+  {
     name: 'query.lookback-delta',
     kind: 'string',
     default: '5m',

@@ -3,7 +3,7 @@
  * where its alerts go — every configured Alertmanager, and the built-in routing.
  * @module
  */
-import type { Config } from '../config/mod.ts';
+import { type Config, parseDurationMs } from '../config/mod.ts';
 import { ConfigLoadError } from '../config/mod.ts';
 import type { Host } from '../host.ts';
 import type { Logger } from '../log/logger.ts';
@@ -25,6 +25,40 @@ export interface AlertingEnv {
   routing: BuiltinRouting;
   parseExpr: ExprParser;
   externalURL: string;
+  settings: AlertingSettings;
+}
+
+/** Settings from the `--rules.alert.*` and `--alertmanager.*` flags. */
+export interface AlertingSettings {
+  forOutageToleranceMs: number;
+  forGracePeriodMs: number;
+  resendDelayMs: number;
+  queueCapacity: number;
+}
+
+/** Reads the alerting flags; a bad value throws an error naming the flag. */
+export function alertingSettings(flags: Record<string, string>): AlertingSettings {
+  const duration = (name: string, fallback: string) => {
+    const text = flags[name] || fallback;
+    const ms = parseDurationMs(text);
+    if (ms === undefined) throw new Error(`--${name}: invalid duration ${JSON.stringify(text)}`);
+    return ms;
+  };
+  const capacityText = flags['alertmanager.notification-queue-capacity'] || '10000';
+  const queueCapacity = Number(capacityText);
+  if (!Number.isSafeInteger(queueCapacity) || queueCapacity < 1) {
+    throw new Error(
+      `--alertmanager.notification-queue-capacity: want a positive integer, got ${
+        JSON.stringify(capacityText)
+      }`,
+    );
+  }
+  return {
+    forOutageToleranceMs: duration('rules.alert.for-outage-tolerance', '1h'),
+    forGracePeriodMs: duration('rules.alert.for-grace-period', '10m'),
+    resendDelayMs: duration('rules.alert.resend-delay', '1m'),
+    queueCapacity,
+  };
 }
 
 /** The rule manager and the Alertmanager client, reconfigured together on every reload. */
@@ -37,6 +71,7 @@ export class Alerting {
   constructor(env: AlertingEnv) {
     this.#env = env;
     this.alertmanagers = new AlertmanagerClient({
+      queueCapacity: env.settings.queueCapacity,
       registry: env.registry,
       logger: env.logger.with({ component: 'notifier' }),
       readFile: (path) => env.host.readTextFile(path),
@@ -46,6 +81,9 @@ export class Alerting {
       logger: env.logger.with({ component: 'rule manager' }),
       registry: env.registry,
       externalURL: env.externalURL,
+      resendDelay: env.settings.resendDelayMs,
+      forOutageToleranceMs: env.settings.forOutageToleranceMs,
+      forGracePeriodMs: env.settings.forGracePeriodMs,
       queryFn: async (expr, t) => {
         const r = await env.engine.query(env.storage, expr, t);
         if (r.resultType === 'vector') {

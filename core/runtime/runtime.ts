@@ -14,6 +14,7 @@ import {
 } from '../api/mod.ts';
 import {
   type Config,
+  ConfigError,
   ConfigLoadError,
   configToYAML,
   dirname,
@@ -42,7 +43,7 @@ import {
   startPlugins,
   stopPlugins,
 } from './plugins.ts';
-import { Alerting } from './alerting.ts';
+import { Alerting, type AlertingSettings, alertingSettings } from './alerting.ts';
 import { type OpenEngine, openEngine } from './engine.ts';
 import { BuiltinRouting } from './routing.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
@@ -101,6 +102,7 @@ export class Runtime {
     metrics: SelfMetrics,
     storage: OpenStorage,
     engine: OpenEngine,
+    alerting: AlertingSettings,
   ) {
     this.#opts = opts;
     this.#config = config;
@@ -122,6 +124,7 @@ export class Runtime {
       routing: this.#routing,
       parseExpr: opts.parseExpr ?? noExprParser,
       externalURL: opts.flags['web.external-url'] || `http://${opts.host.hostname()}:9090`,
+      settings: alerting,
     });
     this.#scrape = new ScrapeManager({
       storage: storage.storage,
@@ -187,6 +190,14 @@ export class Runtime {
     const config = await readConfig(opts);
     const metrics = createSelfMetrics(opts.host);
     // Storage opens first: every API route and plugin reads or writes through it.
+    let alerting;
+    try {
+      alerting = alertingSettings(opts.flags);
+    } catch (e) {
+      throw new ConfigLoadError([
+        new ConfigError('<command line>', 0, 0, [], (e as Error).message),
+      ]);
+    }
     const env = pluginEnv(opts, metrics);
     const storage = await openStorage(config, opts.flags, env);
     let engine;
@@ -199,7 +210,7 @@ export class Runtime {
       await stopPlugins([storage.plugin], opts.logger);
       throw e;
     }
-    return new Runtime(opts, config, metrics, storage, engine);
+    return new Runtime(opts, config, metrics, storage, engine, alerting);
   }
 
   /** The scrape manager (targets, pools). */
