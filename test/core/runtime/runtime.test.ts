@@ -439,6 +439,25 @@ receivers:
     }
   });
 
+  test('bad --rules.alert.* and --query.* flags stop start-up, naming the flag', async () => {
+    const file = tmp.write('flags.yml', GOOD);
+    for (
+      const [flag, value, msg] of [
+        ['rules.alert.resend-delay', '5x', /--rules\.alert\.resend-delay: invalid duration "5x"/],
+        [
+          'alertmanager.notification-queue-capacity',
+          '-1',
+          /notification-queue-capacity: want a positive integer/,
+        ],
+        ['query.lookback-delta', 'soon', /--query\.\*.*lookback_delta: invalid duration "soon"/],
+      ] as const
+    ) {
+      const o = options(file).opts;
+      o.flags = { ...o.flags, [flag]: value };
+      await assert.rejects(Runtime.create(o), msg);
+    }
+  });
+
   test('lifecycle endpoints answer 403 unless enabled', async () => {
     const { opts } = options(tmp.write('l.yml', GOOD));
     const rt = await Runtime.create(opts);
