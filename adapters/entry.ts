@@ -10,6 +10,7 @@ import {
   BUILTIN_PLUGINS,
   parsePromQL,
   parseSeriesSelector,
+  ruleUnitTestDeps,
 } from '../plugins/mod.ts';
 import { createImporter } from './shared/importer.ts';
 
@@ -41,6 +42,7 @@ export async function runCli(): Promise<void> {
     parseExpr: parsePromQL,
     parseMatchers: parseSeriesSelector,
     discovery: BUILTIN_DISCOVERY,
+    unitTestDeps: ruleUnitTestDeps(),
   });
   host.exit(code);
 }

@@ -7,14 +7,15 @@ import type { DiscoveryMechanism } from '../core/discovery/mod.ts';
 import type { Matcher } from '../core/model/mod.ts';
 import { fileMechanism } from './discovery/file/mod.ts';
 import { staticMechanism } from './discovery/static/mod.ts';
-import promqlPlugin from './promql/mod.ts';
+import promqlPlugin, { Engine } from './promql/mod.ts';
+import type { UnitTestDeps } from '../core/rules/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
 import alertmanagerNotifierPlugin from './notifiers/alertmanager/mod.ts';
 import pagerdutyNotifierPlugin from './notifiers/pagerduty/mod.ts';
 import slackNotifierPlugin from './notifiers/slack/mod.ts';
 import webhookNotifierPlugin from './notifiers/webhook/mod.ts';
 import { duckdbStoragePlugin } from './storage/duckdb/mod.ts';
-import { memoryStoragePlugin } from './storage/memory/mod.ts';
+import { MemoryStorage, memoryStoragePlugin } from './storage/memory/mod.ts';
 
 /** Every built-in plugin definition. */
 export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
@@ -43,3 +44,22 @@ export function parseSeriesSelector(text: string): Matcher[] {
 
 /** The discovery mechanisms every scrape config can use. */
 export const BUILTIN_DISCOVERY: readonly DiscoveryMechanism[] = [staticMechanism, fileMechanism];
+
+/**
+ * What `beacon test rules` evaluates with: a fresh memory storage per test group and the PromQL
+ * engine, one per subquery step (promtool uses each file's evaluation interval for it).
+ */
+export function ruleUnitTestDeps(): UnitTestDeps {
+  const engines = new Map<number, Engine>();
+  return {
+    parseExpr: parsePromQL,
+    createStorage: () => new MemoryStorage(),
+    query: (storage, expr, t, { subqueryStepMs }) => {
+      let engine = engines.get(subqueryStepMs);
+      if (!engine) {
+        engines.set(subqueryStepMs, engine = new Engine({ subqueryStep: subqueryStepMs }));
+      }
+      return engine.instantQuery(storage, expr, t);
+    },
+  };
+}

@@ -264,6 +264,8 @@ export function usage(defs: readonly FlagDef[] = FLAGS): string {
     '                             --lint=duplicate-rules|none   lint checks (default duplicate-rules)',
     '                             --lint-fatal                  make lint problems exit 3',
     '                             --ignore-unknown-fields       ignore unknown fields in rule files',
+    '  test rules [--run=<group regex>]... [--ignore-unknown-fields] <test file>...',
+    "                           Run rule unit tests in promtool's format (exit 0 pass, 1 fail).",
     '  check metrics            Lint an exposition read from standard input (strict OpenMetrics/',
     '                           text 0.0.4 rules; exit 0 valid, 1 invalid, 3 lint problems only).',
     '',

@@ -6,11 +6,12 @@ import type { Host } from '../host.ts';
 import type { ModuleImporter, PluginDefinition } from '../plugin.ts';
 import type { DiscoveryMechanism } from '../discovery/mod.ts';
 import type { Matcher } from '../model/mod.ts';
-import type { ExprParser } from '../rules/mod.ts';
+import type { ExprParser, UnitTestDeps } from '../rules/mod.ts';
 import { BUILD_INFO } from '../version.ts';
 import { FlagError, FLAGS, parseFlags, usage } from './flags.ts';
 import { checkConfigCommand, checkMetricsCommand, checkRulesCommand } from './check.ts';
 import { runServer } from './serve.ts';
+import { testRulesCommand } from './test_rules.ts';
 
 /** What the entry point hands the CLI. */
 export interface CliEnv {
@@ -23,6 +24,8 @@ export interface CliEnv {
   parseMatchers: (selector: string) => Matcher[];
   /** Built-in discovery mechanisms. */
   discovery: readonly DiscoveryMechanism[];
+  /** What `test rules` evaluates with (a fresh memory storage and the PromQL engine). */
+  unitTestDeps: UnitTestDeps;
 }
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
@@ -49,6 +52,9 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
   try {
     if (command === 'check' && sub === 'config') return await checkConfigCommand(rest, host);
     if (command === 'check' && sub === 'metrics') return await checkMetricsCommand(host);
+    if (command === 'test' && sub === 'rules') {
+      return await testRulesCommand(rest, host, env.unitTestDeps);
+    }
     if (command === 'check' && sub === 'rules') {
       return await checkRulesCommand(rest, host, env.parseExpr);
     }

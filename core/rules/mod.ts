@@ -67,3 +67,10 @@ export {
   type RuleUpdateOptions,
 } from './manager.ts';
 export { formatValueE, goTimeJSON, rulesApi } from './api.ts';
+export {
+  formatUnitTestResults,
+  runRuleUnitTests,
+  type UnitTestDeps,
+  type UnitTestFileResult,
+  type UnitTestOptions,
+} from './unittest.ts';

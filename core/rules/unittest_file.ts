@@ -112,7 +112,9 @@ function float(n: Node, path: string): number {
   if (s === '') return 0;
   if (/^[+-]?\.?inf$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
   if (/^\.?nan$/i.test(s)) return NaN;
-  const v = /^[+-]?(\d[\d_]*\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s.replaceAll('_', '')) : NaN;
+  const v = /^[+-]?(\d[\d_]*\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)
+    ? Number(s.replaceAll('_', ''))
+    : NaN;
   if (Number.isNaN(v)) fail(path, `cannot unmarshal ${JSON.stringify(s)} into float64`);
   return v;
 }

@@ -88,6 +88,34 @@ describe('beacon CLI', () => {
     assert.match(flag.stderr, /unknown long flag/);
   });
 
+  test('test rules runs promtool-format unit tests: exit 0 when they pass, 1 when they fail', async () => {
+    tmp.write(
+      'ut-rules.yml',
+      'groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n        for: 1m\n',
+    );
+    const test = (exp: string) =>
+      `rule_files: [ut-rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="a"}'
+        values: '0x5'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: Down
+        exp_alerts: ${exp}
+`;
+    const ok = tmp.write('ut-ok.yml', test('[{ exp_labels: { job: a } }]'));
+    const bad = tmp.write('ut-bad.yml', test('[]'));
+    const pass = await runBeacon(['test', 'rules', ok]);
+    assert.equal(pass.code, 0, pass.stdout + pass.stderr);
+    assert.match(pass.stdout, /SUCCESS/);
+    const fail = await runBeacon(['test', 'rules', bad]);
+    assert.equal(fail.code, 1);
+    assert.match(fail.stdout + fail.stderr, /alertname: Down, time: 3m/);
+  });
+
   test('check metrics reads standard input in strict mode', async () => {
     const valid = '# HELP up Up.\n# TYPE up gauge\nup 1\n';
     assert.equal((await runBeacon(['check', 'metrics'], { stdin: valid })).code, 0);
