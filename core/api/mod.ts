@@ -16,3 +16,4 @@ export {
 export { tsdbStatusApi, type TsdbStatusApiOptions } from './tsdb.ts';
 export { adminApi, type AdminApiOptions } from './admin.ts';
 export { uiRoutes } from './ui.ts';
+export { federateHandler, type FederateOptions, federateRoutes } from './federate.ts';

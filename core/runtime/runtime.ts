@@ -8,6 +8,7 @@ import {
   adminApi,
   type ApiExtension,
   createApiApp,
+  federateHandler,
   remoteWriteApi,
   remoteWriteDisabledApi,
   tsdbStatusApi,
@@ -20,6 +21,7 @@ import {
   dirname,
   loadConfig,
   parseConfig,
+  parseDurationMs,
 } from '../config/mod.ts';
 import { negotiate } from '../exposition/mod.ts';
 import type { Host } from '../host.ts';
@@ -180,7 +182,18 @@ export class Runtime {
         ...(opts.apiExtensions ?? []),
       ],
       [httpMetrics({ registry: this.metrics.registry })],
-      [{ path: '/api/v2', fetch: (req) => this.#routing.fetch(req) }],
+      [
+        { path: '/api/v2', fetch: (req) => this.#routing.fetch(req) },
+        {
+          path: '/federate',
+          fetch: federateHandler({
+            storage: storage.storage,
+            parseMatchers: opts.parseMatchers ?? noSelectorParser,
+            externalLabels: () => this.#config.global.external_labels,
+            lookbackDeltaMs: parseDurationMs(opts.flags['query.lookback-delta'] || '5m') ?? 300_000,
+          }),
+        },
+      ],
     );
     this.app = app;
   }

@@ -229,6 +229,15 @@ describe('Runtime', () => {
       assert.match(String(badBody.error), /1:\d+: parse error/);
       const series = await json(await rt.app.request('/api/v1/series?match[]=demo_total'));
       assert.equal((series.data as unknown[]).length, 1);
+      const fed = await rt.app.request('/federate?match[]=demo_total');
+      assert.equal(fed.status, 200);
+      assert.match(
+        await fed.text(),
+        new RegExp(
+          `^demo_total\\{instance="${target.address}",job="demo",kind="a"\\} 7 \\d+$`,
+          'm',
+        ),
+      );
       const names = await json(await rt.app.request('/api/v1/label/__name__/values'));
       assert.ok((names.data as string[]).includes('scrape_duration_seconds'));
 
