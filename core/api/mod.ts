@@ -17,3 +17,4 @@ export { tsdbStatusApi, type TsdbStatusApiOptions } from './tsdb.ts';
 export { adminApi, type AdminApiOptions } from './admin.ts';
 export { uiRoutes } from './ui.ts';
 export { federateHandler, type FederateOptions, federateRoutes } from './federate.ts';
+export { remoteReadApi, type RemoteReadApiOptions, STREAMED_CONTENT_TYPE } from './remote_read.ts';

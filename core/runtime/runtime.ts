@@ -9,6 +9,7 @@ import {
   type ApiExtension,
   createApiApp,
   federateHandler,
+  remoteReadApi,
   remoteWriteApi,
   remoteWriteDisabledApi,
   tsdbStatusApi,
@@ -167,6 +168,10 @@ export class Runtime {
         rulesApi(this.#alerting.rules),
         alertmanagersApi(this.#alerting.alertmanagers),
         tsdbStatusApi({ storage: storage.storage }),
+        remoteReadApi({
+          storage: storage.storage,
+          externalLabels: () => this.#config.global.external_labels,
+        }),
         adminApi({
           storage: storage.storage,
           enabled: opts.enableAdminApi,

@@ -284,6 +284,23 @@ describe('Runtime', () => {
     );
     await on.start();
     assert.equal((await post(on)).status, 204);
+    // Remote read answers with what was written (sampled response).
+    const { encodeReadRequest, decodeReadResponse } = await import('../../../core/remote/mod.ts');
+    const readReq = snappyCompress(encodeReadRequest({
+      queries: [{
+        startTimestampMs: now - 60_000,
+        endTimestampMs: now + 1000,
+        matchers: [{ type: '=', name: '__name__', value: 'pushed_total' }],
+      }],
+      acceptedResponseTypes: [],
+    }));
+    const read = await on.app.request('/api/v1/read', { method: 'POST', body: readReq });
+    assert.equal(read.status, 200);
+    const { snappyDecompress } = await import('../../../core/remote/mod.ts');
+    const answer = decodeReadResponse(snappyDecompress(new Uint8Array(await read.arrayBuffer())));
+    const series = answer.results[0].timeseries;
+    assert.equal(series.length, 1);
+    assert.deepEqual(series[0].samples.map((s) => s.value), [1, 2]);
     const tsdb = await json(await on.app.request('/api/v1/status/tsdb'));
     const stats = tsdb.data as {
       headStats: { numSeries: number };
