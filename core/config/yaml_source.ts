@@ -14,6 +14,7 @@ import {
   parseDocument,
   type ScalarTag,
   type Tags,
+  visit,
 } from 'yaml';
 import { ConfigError, type ConfigPath } from './errors.ts';
 export { goQuote } from '../model/matcher.ts';
@@ -106,9 +107,47 @@ export function readYaml(text: string, file: string): ConfigSource {
 
   // Node of each path, recorded while converting, so positions need no second walk.
   const nodes = new Map<string, { node: Node; key?: Node }>();
+  // Aliases expand into copies: without a budget, nested anchors (a "billion laughs" document)
+  // take minutes and end in a RangeError. Like Go's yaml.v2, refuse a document whose aliases
+  // expand to far more nodes than it holds.
+  let plainNodes = 0, aliasedNodes = 0, inAlias = 0, excessive = false;
+  // The yaml package's `Alias.resolve` walks the document from the top on every call, so a
+  // config with thousands of aliases took seconds; one walk finds every alias's anchor (the
+  // latest one before it, as `resolve` does).
+  const aliasTargets = new Map<unknown, unknown>();
+  if (!fatal) {
+    const anchors = new Map<string, unknown>();
+    visit(doc, {
+      Node(_key, n) {
+        if (isAlias(n)) aliasTargets.set(n, anchors.get(n.source));
+        else if (n.anchor) anchors.set(n.anchor, n);
+      },
+    });
+  }
   const toJS = (node: unknown, path: ConfigPath, depth: number): unknown => {
-    if (depth > 200) return null;
-    if (isAlias(node)) return toJS(node.resolve(doc), path, depth + 1);
+    if (depth > 200 || excessive) return null;
+    if (inAlias === 0) plainNodes++;
+    else if (
+      ++aliasedNodes > MAX_ALIASED_NODES ||
+      (aliasedNodes > FREE_ALIASED_NODES && aliasedNodes > ALIAS_RATIO * plainNodes)
+    ) {
+      excessive = true;
+      const range = (node as Node | null)?.range;
+      const p = range ? pos(range[0]) : { line: 1, column: 1 };
+      errors.push(
+        new ConfigError(file, p.line, p.column, [], 'yaml: document contains excessive aliasing'),
+      );
+      return null;
+    }
+    if (isAlias(node)) {
+      inAlias++;
+      try {
+        const target = aliasTargets.has(node) ? aliasTargets.get(node) : node.resolve(doc);
+        return toJS(target, path, depth + 1);
+      } finally {
+        inAlias--;
+      }
+    }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const seen = new Set<string>();
@@ -185,6 +224,13 @@ export function readYaml(text: string, file: string): ConfigSource {
     },
   };
 }
+
+/** Nodes that aliases may expand to in any document. */
+const FREE_ALIASED_NODES = 100_000;
+/** Beyond the free amount, expansions may be at most this many times the document's own nodes. */
+const ALIAS_RATIO = 10;
+/** The hard cap on alias expansions, however large the document. */
+const MAX_ALIASED_NODES = 2_000_000;
 
 function define(obj: Record<string, unknown>, key: string, value: unknown): void {
   // defineProperty so that a `__proto__` key is data, not a prototype change.
