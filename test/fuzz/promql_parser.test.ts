@@ -42,13 +42,22 @@ function bothModes(text: string): void {
   roundTrips(text, ALL_FEATURES);
 }
 
-// Known bug, kept out of the generators (strings of at most 80 characters, expressions nested
-// at most 3 deep): `parseExpr` on input nested some thousands deep (`'('.repeat(50_000)`, a
-// long `-` or `^` chain) throws the runtime's RangeError "Maximum call stack size exceeded"
-// instead of a PromQLParseError (recursive descent in plugins/promql/parser/parser.ts). The
-// engine turns it into a QueryError (guardDepth in plugins/promql/engine/engine.ts), and the
-// rule loader catches any error, so only direct callers of parseExpr see it.
 describe('PromQL parser (fuzz)', () => {
+  test('nesting deeper than the stack is a parse error, not a RangeError', () => {
+    for (
+      const text of [
+        '('.repeat(50_000) + '1' + ')'.repeat(50_000),
+        '-'.repeat(50_000) + '1',
+        Array(50_000).fill('2').join(' ^ '),
+      ]
+    ) {
+      assert.throws(
+        () => parseExpr(text),
+        (e: unknown) => e instanceof PromQLParseError && /too deeply nested/.test(e.message),
+      );
+    }
+  });
+
   test('arbitrary strings', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), bothModes), params());
   });

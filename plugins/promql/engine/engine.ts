@@ -9,6 +9,8 @@ import {
   type Expr,
   parseExpr,
   type ParseOptions,
+  PromQLParseError,
+  TOO_DEEP,
   typeOf,
   type VectorSelector,
 } from '../parser/mod.ts';
@@ -408,7 +410,8 @@ function guardDepth<T>(f: () => T): T {
 }
 
 function rethrowDepth(err: unknown): never {
-  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+  const parsedTooDeep = err instanceof PromQLParseError && err.detail === TOO_DEEP;
+  if (parsedTooDeep || (err instanceof RangeError && /call stack/i.test(err.message))) {
     throw new QueryError('bad_data', 'query is too deeply nested');
   }
   throw err;

@@ -14,7 +14,7 @@
 export * from './ast.ts';
 export { type FunctionDef, FUNCTIONS } from './functions.ts';
 export { lineColumn, type ParseProblem, PromQLParseError } from './errors.ts';
-export { ALL_FEATURES, parseExpr, type ParseOptions } from './parser.ts';
+export { ALL_FEATURES, parseExpr, type ParseOptions, TOO_DEEP } from './parser.ts';
 export { formatExpr } from './printer.ts';
 export { exprToJson, type JsonValue } from './json.ts';
 export {

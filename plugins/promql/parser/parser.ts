@@ -51,8 +51,23 @@ export const ALL_FEATURES: Readonly<Required<ParseOptions>> = Object.freeze({
  * @throws {PromQLParseError} with Prometheus's message, e.g. `1:3: parse error: unexpected end of input`.
  */
 export function parseExpr(input: string, options: ParseOptions = {}): Expr {
-  return new Parser(input, options).parse();
+  try {
+    return new Parser(input, options).parse();
+  } catch (err) {
+    // The parser recurses per nesting level: a query nested deeper than the stack allows is a
+    // parse error like any other, never the runtime's RangeError.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new PromQLParseError(input, [{
+        positionRange: { start: 0, end: new TextEncoder().encode(input).length },
+        message: TOO_DEEP,
+      }]);
+    }
+    throw err;
+  }
 }
+
+/** The message of a query nested deeper than the parser can follow. */
+export const TOO_DEEP = 'query is too deeply nested';
 
 const BINARY_PREC: Record<string, number> = {
   or: 1,
