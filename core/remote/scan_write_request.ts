@@ -61,6 +61,39 @@ function checkField(field: number, r: WireReader): void {
   if (field === 0) throw new RemoteCodecError(`invalid field number 0 at offset ${r.pos}`);
 }
 
+/**
+ * Appends the `prometheus.Sample` message at `r.pos` (ending at `end`) to `v`; `outerEnd` is
+ * restored as the reader's limit. Shared by 1.0 and 2.0, whose Sample messages agree.
+ */
+export function scanSample(r: WireReader, end: number, outerEnd: number, v: TimeSeriesView): void {
+  const buf = r.buf;
+  r.end = end;
+  let value = 0, t = 0, stale = 0;
+  while (r.pos < end) {
+    const st = buf[r.pos] < 0x80 ? buf[r.pos++] : r.uint32();
+    if (st === 0x09) { // value, fixed64
+      const p = r.pos;
+      value = r.double();
+      stale = value !== value && isStaleMarkerLE(r.view, p) ? 1 : 0;
+    } else if (st === 0x10) { // timestamp, varint
+      t = r.int64();
+      if (r.unsafe) v.unsafeTimestamps++;
+    } else {
+      const f = st >>> 3;
+      if (f === 1) r.expect(st & 7, WIRE_FIXED64, 'Sample.value');
+      if (f === 2) r.expect(st & 7, WIRE_VARINT, 'Sample.timestamp');
+      checkField(f, r);
+      r.skip(st & 7, f);
+    }
+  }
+  r.end = outerEnd;
+  const i = v.sampleCount++;
+  if (i >= v.timestamps.length) v.growSamples();
+  v.timestamps[i] = t;
+  v.values[i] = value;
+  v.stale[i] = stale;
+}
+
 /** Fills `v` from the `prometheus.TimeSeries` message at `r.pos` ending at `end`. */
 export function scanSeries(
   r: WireReader,
@@ -70,7 +103,6 @@ export function scanSeries(
 ): void {
   const outer = r.end;
   r.end = end;
-  const buf = r.buf, view = r.view;
   while (r.pos < end) {
     const tagPos = r.pos;
     const tag = r.uint32();
@@ -85,36 +117,10 @@ export function scanSeries(
         v.labelsEnd = e;
         break;
       }
-      case 2: { // samples
+      case 2: // samples
         r.expect(wt, WIRE_BYTES, 'TimeSeries.samples');
-        const e = r.delimited();
-        r.end = e;
-        let value = 0, t = 0, stale = 0;
-        while (r.pos < e) {
-          const st = buf[r.pos] < 0x80 ? buf[r.pos++] : r.uint32();
-          if (st === 0x09) { // value, fixed64
-            const p = r.pos;
-            value = r.double();
-            stale = value !== value && isStaleMarkerLE(view, p) ? 1 : 0;
-          } else if (st === 0x10) { // timestamp, varint
-            t = r.int64();
-            if (r.unsafe) v.unsafeTimestamps++;
-          } else {
-            const f = st >>> 3;
-            if (f === 1) r.expect(st & 7, WIRE_FIXED64, 'Sample.value');
-            if (f === 2) r.expect(st & 7, WIRE_VARINT, 'Sample.timestamp');
-            checkField(f, r);
-            r.skip(st & 7, f);
-          }
-        }
-        r.end = end;
-        const i = v.sampleCount++;
-        if (i >= v.timestamps.length) v.growSamples();
-        v.timestamps[i] = t;
-        v.values[i] = value;
-        v.stale[i] = stale;
+        scanSample(r, r.delimited(), end, v);
         break;
-      }
       case 3: // exemplars
       case 4: { // histograms
         r.expect(wt, WIRE_BYTES, field === 3 ? 'TimeSeries.exemplars' : 'TimeSeries.histograms');

@@ -6,14 +6,8 @@
  */
 import { RemoteCodecError } from './errors.ts';
 import { TimeSeriesView } from './series_view.ts';
-import {
-  isStaleMarkerLE,
-  WIRE_BYTES,
-  WIRE_FIXED64,
-  WIRE_VARINT,
-  WireReader,
-} from './wire_reader.ts';
-import { walkMessage } from './scan_write_request.ts';
+import { WIRE_BYTES, WIRE_VARINT, WireReader } from './wire_reader.ts';
+import { scanSample, walkMessage } from './scan_write_request.ts';
 
 /** Receives the series of a 2.0 request in wire order. */
 export interface WriteRequestV2Visitor {
@@ -109,36 +103,10 @@ function scanSeries(
           refs.push(r.uint32());
         }
         break;
-      case 2: { // samples
+      case 2: // samples
         r.expect(wt, WIRE_BYTES, 'TimeSeries.samples');
-        const e = r.delimited();
-        r.end = e;
-        let value = 0, t = 0, stale = 0;
-        while (r.pos < e) {
-          const st = r.uint32();
-          const f = st >>> 3;
-          if (f === 1) {
-            r.expect(st & 7, WIRE_FIXED64, 'Sample.value');
-            const p = r.pos;
-            value = r.double();
-            stale = value !== value && isStaleMarkerLE(r.view, p) ? 1 : 0;
-          } else if (f === 2) {
-            r.expect(st & 7, WIRE_VARINT, 'Sample.timestamp');
-            t = r.int64();
-            if (r.unsafe) v.unsafeTimestamps++;
-          } else {
-            if (f === 0) throw new RemoteCodecError(`invalid field number 0 at offset ${r.pos}`);
-            r.skip(st & 7, f);
-          }
-        }
-        r.end = end;
-        const i = v.sampleCount++;
-        if (i >= v.timestamps.length) v.growSamples();
-        v.timestamps[i] = t;
-        v.values[i] = value;
-        v.stale[i] = stale;
+        scanSample(r, r.delimited(), end, v);
         break;
-      }
       case 3: // histograms
       case 4: { // exemplars
         r.expect(wt, WIRE_BYTES, field === 3 ? 'TimeSeries.histograms' : 'TimeSeries.exemplars');
