@@ -51,3 +51,4 @@ export {
 } from './read_request.ts';
 export * from './read_types.ts';
 export { crc32c, decodeFrames, encodeFrame } from './chunked_frames.ts';
+export { encodePrometheusXorChunk } from './xor_wire.ts';
