@@ -8,6 +8,7 @@ import { AlertingRule, type RuleAlert } from './alerting_rule.ts';
 import type { RuleGroup } from './group.ts';
 import type { RuleManager } from './manager.ts';
 import type { Rule } from './rule.ts';
+import { type Matcher, matchLabels } from '../model/mod.ts';
 
 /** Go's `time.Time` JSON (RFC 3339 with trailing zero fractions removed); 0 is Go's zero time. */
 export function goTimeJSON(ms: number): string {
@@ -74,7 +75,59 @@ function many(c: Context, name: string): Set<string> | undefined {
   return v && v.length > 0 ? new Set(v) : undefined;
 }
 
-function rulesHandler(manager: RuleManager, c: Context): Response {
+/** Options of {@link rulesApi}. */
+export interface RulesApiOptions {
+  /** Parses a `match[]` series selector; without it `match[]` is answered with `bad_data`. */
+  parseSelector?: (selector: string) => Matcher[];
+}
+
+/** Prometheus's page token: the hex SHA-1 of `file;group`, opaque to clients. */
+async function groupToken(g: RuleGroup): Promise<string> {
+  const bytes = new TextEncoder().encode(`${g.file};${g.name}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function matcherSets(c: Context, opts: RulesApiOptions): Matcher[][] | undefined {
+  const selectors = c.req.queries('match[]');
+  if (!selectors || selectors.length === 0) return undefined;
+  if (!opts.parseSelector) throw new ApiError('bad_data', 'match[] is not supported here');
+  return selectors.map((s) => {
+    try {
+      return opts.parseSelector!(s);
+    } catch (err) {
+      throw new ApiError('bad_data', `invalid parameter "match[]": ${(err as Error).message}`);
+    }
+  });
+}
+
+function groupLimit(c: Context): { limit: number; nextToken?: string } {
+  const raw = c.req.query('group_limit');
+  const nextToken = c.req.query('group_next_token') || undefined;
+  if (raw === undefined || raw === '') {
+    if (nextToken !== undefined) {
+      throw new ApiError(
+        'bad_data',
+        'invalid parameter "group_next_token": group_limit needs to be present in order to paginate over the groups',
+      );
+    }
+    return { limit: 0 };
+  }
+  const limit = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit > 0) || !Number.isSafeInteger(limit)) {
+    throw new ApiError(
+      'bad_data',
+      'invalid parameter "group_limit": group_limit needs to be greater than 0',
+    );
+  }
+  return { limit, nextToken };
+}
+
+async function rulesHandler(
+  manager: RuleManager,
+  opts: RulesApiOptions,
+  c: Context,
+): Promise<Response> {
   const type = c.req.query('type')?.toLowerCase() ?? '';
   if (type !== '' && type !== 'alert' && type !== 'record') {
     throw new ApiError('bad_data', `invalid query parameter type='${type}'`);
@@ -87,16 +140,31 @@ function rulesHandler(manager: RuleManager, c: Context): Response {
   const names = many(c, 'rule_name[]');
   const groupsWanted = many(c, 'rule_group[]');
   const files = many(c, 'file[]');
+  const sets = matcherSets(c, opts);
+  const page = groupLimit(c);
+  // Groups emptied by a rule-level filter are left out, as Prometheus does.
+  const ruleFiltered = type !== '' || names !== undefined || sets !== undefined;
   const groups: Record<string, unknown>[] = [];
+  let groupNextToken: string | undefined;
+  let tokenFound = page.nextToken === undefined;
   for (const g of manager.groups() as RuleGroup[]) {
     if (groupsWanted && !groupsWanted.has(g.name)) continue;
     if (files && !files.has(g.file)) continue;
+    if (!tokenFound) {
+      if (await groupToken(g) !== page.nextToken) continue;
+      tokenFound = true;
+    }
     const rules = g.rules.filter((r) => {
       if (type === 'alert' && r.kind !== 'alerting') return false;
       if (type === 'record' && r.kind !== 'recording') return false;
-      return !names || names.has(r.name);
+      if (names && !names.has(r.name)) return false;
+      return !sets || sets.some((m) => matchLabels(m, r.labels));
     });
-    if (rules.length === 0 && (type !== '' || names)) continue;
+    if (rules.length === 0 && ruleFiltered) continue;
+    if (page.limit > 0 && groups.length === page.limit) {
+      groupNextToken = await groupToken(g);
+      break;
+    }
     groups.push({
       name: g.name,
       file: g.file,
@@ -107,32 +175,31 @@ function rulesHandler(manager: RuleManager, c: Context): Response {
       lastEvaluation: goTimeJSON(g.lastEvaluation),
     });
   }
-  return success(c, { groups });
+  if (!tokenFound) {
+    throw new ApiError(
+      'bad_data',
+      'invalid parameter "group_next_token": no group matches the token',
+    );
+  }
+  return success(c, groupNextToken === undefined ? { groups } : { groups, groupNextToken });
 }
 
 /**
- * The rules and alerts routes over `manager`, to mount under `/api/v1`. Not supported yet:
- * `match[]`, `group_limit` (answered with `bad_data`).
+ * The rules and alerts routes over `manager`, to mount under `/api/v1`: every filter of
+ * Prometheus's `/api/v1/rules` (`type`, `rule_name[]`, `rule_group[]`, `file[]`, `match[]` on
+ * the rules' labels, `exclude_alerts`) and paging by `group_limit` / `group_next_token`.
  */
-export function rulesApi(manager: RuleManager): ApiExtension {
-  const guard = (fn: (c: Context) => Response) => (c: Context) => {
+export function rulesApi(manager: RuleManager, opts: RulesApiOptions = {}): ApiExtension {
+  const guard = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
     try {
-      return fn(c);
+      return await fn(c);
     } catch (e) {
       if (e instanceof ApiError) return failure(c, e.type, e.message);
       throw e;
     }
   };
   return (api) => {
-    api.get(
-      '/rules',
-      guard((c) => {
-        if (many(c, 'match[]') || c.req.query('group_limit')) {
-          throw new ApiError('bad_data', 'match[] and group_limit are not supported yet');
-        }
-        return rulesHandler(manager, c);
-      }),
-    );
+    api.get('/rules', guard((c) => rulesHandler(manager, opts, c)));
     api.get(
       '/alerts',
       guard((c) => {

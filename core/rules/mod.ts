@@ -66,7 +66,7 @@ export {
   type RuleManagerOptions,
   type RuleUpdateOptions,
 } from './manager.ts';
-export { formatValueE, goTimeJSON, rulesApi } from './api.ts';
+export { formatValueE, goTimeJSON, rulesApi, type RulesApiOptions } from './api.ts';
 export {
   formatUnitTestResults,
   runRuleUnitTests,

@@ -165,7 +165,7 @@ export class Runtime {
           globalHost: opts.host.hostname(),
         }),
         engine.engine.apiExtension(storage.storage),
-        rulesApi(this.#alerting.rules),
+        rulesApi(this.#alerting.rules, { parseSelector: opts.parseMatchers }),
         alertmanagersApi(this.#alerting.alertmanagers),
         tsdbStatusApi({ storage: storage.storage }),
         remoteReadApi({

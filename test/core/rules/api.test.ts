@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { ManualClock } from '../../../core/notify/mod.ts';
 import { formatValueE, goTimeJSON, RuleManager, rulesApi } from '../../../core/rules/mod.ts';
 import { format, groupsOf, MIN, setup, write } from './rules_helpers.ts';
+import { parseSeriesSelector } from '../../../plugins/mod.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -99,6 +100,83 @@ describe('rules API', () => {
     const bad = await a.request('/rules?type=x');
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).errorType, 'bad_data');
+  });
+
+  test('match[] filters rules by their labels; bad selectors are bad_data', async () => {
+    const { storage, queryFn } = setup();
+    const m = new RuleManager({ storage, queryFn, clock: new ManualClock(T0), formatExpr: format });
+    await m.update(
+      groupsOf(`
+groups:
+  - name: a
+    rules:
+      - alert: Page
+        expr: x > 1
+        labels: { severity: page, team: db }
+      - alert: Ticket
+        expr: x > 1
+        labels: { severity: ticket }
+  - name: b
+    rules:
+      - record: r
+        expr: x
+`),
+      { evaluationInterval: MIN, start: false },
+    );
+    const api = new Hono();
+    rulesApi(m, { parseSelector: parseSeriesSelector })(api);
+    const names = async (q: string) => {
+      const body = await (await api.request(`/rules?${q}`)).json();
+      return body.data.groups.map((g: { name: string; rules: { name: string }[] }) =>
+        `${g.name}:${g.rules.map((r) => r.name).join(',')}`
+      );
+    };
+    assert.deepEqual(await names('match[]={severity="page"}'), ['a:Page']);
+    // Several match[] are a union.
+    assert.deepEqual(await names('match[]={severity="ticket"}&match[]={team="db"}'), [
+      'a:Page,Ticket',
+    ]);
+    assert.deepEqual(await names('match[]={severity=~"tick.*"}'), ['a:Ticket']);
+    assert.deepEqual(await names('match[]={severity="none"}'), []);
+    const bad = await api.request('/rules?match[]={severity=');
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /invalid parameter "match\[\]"/);
+  });
+
+  test('group_limit pages with group_next_token as Prometheus does', async () => {
+    const { storage, queryFn } = setup();
+    const m = new RuleManager({ storage, queryFn, clock: new ManualClock(T0), formatExpr: format });
+    const yaml = ['g1', 'g2', 'g3'].map((n) =>
+      `  - name: ${n}\n    rules:\n      - record: ${n}\n        expr: x\n`
+    );
+    await m.update(groupsOf(`groups:\n${yaml.join('')}`), {
+      evaluationInterval: MIN,
+      start: false,
+    });
+    const api = new Hono();
+    rulesApi(m)(api);
+    const get = async (q: string) => await (await api.request(`/rules?${q}`)).json();
+    const p1 = await get('group_limit=2');
+    assert.deepEqual(p1.data.groups.map((g: { name: string }) => g.name), ['g1', 'g2']);
+    assert.match(p1.data.groupNextToken, /^[0-9a-f]{40}$/);
+    const p2 = await get(`group_limit=2&group_next_token=${p1.data.groupNextToken}`);
+    assert.deepEqual(p2.data.groups.map((g: { name: string }) => g.name), ['g3']);
+    assert.equal(p2.data.groupNextToken, undefined);
+    const all = await get('group_limit=3');
+    assert.equal(all.data.groups.length, 3);
+    assert.equal(all.data.groupNextToken, undefined);
+    for (
+      const q of [
+        'group_limit=0',
+        'group_limit=x',
+        'group_next_token=abc',
+        'group_limit=1&group_next_token=abc',
+      ]
+    ) {
+      const res = await api.request(`/rules?${q}`);
+      assert.equal(res.status, 400, q);
+      assert.equal((await res.json()).errorType, 'bad_data', q);
+    }
   });
 
   test('GET /alerts lists active alerts', async () => {
