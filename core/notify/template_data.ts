@@ -5,10 +5,8 @@
  * `.Fingerprint`), Alertmanager's default templates (`slack.default.title`, `__subject`, …)
  * and the helper functions they use.
  *
- * Beacon's template engine calls methods on structs only, so where Alertmanager templates write
- * `.Alerts.Firing` or `.CommonLabels.SortedPairs`, Beacon templates write `firing .Alerts` or
- * `sortedPairs .CommonLabels` (both forms exist on the values for an engine that supports
- * methods on slices and maps).
+ * Templates call Alertmanager's methods on these values as Go does (`.Alerts.Firing`,
+ * `.CommonLabels.SortedPairs`); the same views also exist as functions (`firing .Alerts`).
  * @module
  */
 import { Labels } from '../model/mod.ts';

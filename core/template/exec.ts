@@ -384,9 +384,12 @@ class State {
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${name}`);
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
     const kind = kindOf(receiver);
-    if (kind === 'struct') {
+    // Go looks up methods before fields and map keys, on every named type: Alertmanager
+    // templates call `.Alerts.Firing` on a slice and `.CommonLabels.SortedPairs` on a map.
+    // Exported (capitalised) names only, so JavaScript's own Map and Array methods stay hidden.
+    const member = (receiver as Record<string, unknown>)[name];
+    if (kind === 'struct' || (/^\p{Lu}/u.test(name) && typeof member === 'function')) {
       const obj = receiver as Record<string, unknown>;
-      const member = obj[name];
       if (typeof member === 'function') {
         const method: TemplateFunc = {
           params: [],

@@ -42,6 +42,24 @@ describe('notification template data', () => {
     assert.match(d.Alerts[0].Fingerprint, /^[0-9a-f]{16}$/);
   });
 
+  test("Alertmanager's method calls on slices and maps", async () => {
+    const d = data();
+    assert.equal(
+      await expandNotification(
+        '{{ len .Alerts.Firing }}/{{ len .Alerts.Resolved }} ' +
+          '{{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }} {{ end }}' +
+          '{{ .GroupLabels.Names }} {{ .CommonLabels.Values }} ' +
+          '{{ .CommonLabels.Remove .GroupLabels.Names }} ' +
+          '{{ range .Alerts.Firing }}{{ .Labels.instance }}{{ end }}',
+        d,
+      ),
+      '1/1 alertname=Down job=node [alertname] [Down node] map[job:node] a',
+    );
+    // JavaScript's own lower-case Map and Array methods are not template methods.
+    await assert.rejects(expandNotification('{{ .Alerts.filter }}', d));
+    assert.equal(await expandNotification('{{ .CommonLabels.get }}', d), '<no value>');
+  });
+
   test('the default Slack title and fallback', async () => {
     const d = data();
     assert.equal(
