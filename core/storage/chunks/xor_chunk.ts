@@ -14,6 +14,7 @@ import { BitWriter } from './bit_writer.ts';
 import { floatBits } from './float_bits.ts';
 import { writeDod, writeInt64 } from './timestamp_bits.ts';
 import { XorIterator } from './xor_iterator.ts';
+import { decodeXorInto } from './xor_decode.ts';
 
 /** Prometheus's target number of samples per chunk. */
 export const SAMPLES_PER_CHUNK = 120;
@@ -145,17 +146,7 @@ export class XorChunk {
    */
   decodeInto(out: DecodeTarget, at: number, mint: number, maxt: number): number {
     if (this.count === 0 || this.maxT < mint || this.minT > maxt) return at;
-    const it = this.iterator();
-    while (it.next()) {
-      const t = it.t;
-      if (t < mint) continue;
-      if (t > maxt) break;
-      out.t[at] = t;
-      out.v[at] = it.v;
-      if (it.stale) (out.stale ??= new Uint8Array(out.t.length))[at] = 1;
-      at++;
-    }
-    return at;
+    return decodeXorInto(this.bytes(), out, at, mint, maxt);
   }
 }
 
