@@ -326,11 +326,13 @@ export class RuleGroup {
   async evaluate(ts: number): Promise<void> {
     const { clock, metrics, storage, logger } = this.#deps;
     const started = clock.now();
+    const { queryFn } = this.#deps;
+    const origin = { file: this.file, name: this.name };
     const ctx = {
       ts,
       queryOffset: this.queryOffset,
       limit: this.limit,
-      queryFn: this.#deps.queryFn,
+      queryFn: (expr: string, t: number) => queryFn(expr, t, origin),
       externalURL: this.#deps.externalURL,
       externalLabels: this.#deps.externalLabels,
     };

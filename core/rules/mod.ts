@@ -41,6 +41,7 @@ export type {
   RuleEvalContext,
   RuleHealth,
   RuleQueryFn,
+  RuleQueryOrigin,
 } from './rule.ts';
 export { DUPLICATE_RECORDING_LABELSET, RecordingRule } from './recording_rule.ts';
 export {

@@ -11,11 +11,21 @@ export interface InstantSample {
   readonly value: number;
 }
 
+/** The rule group a query runs for, as the query log names it. */
+export interface RuleQueryOrigin {
+  readonly file: string;
+  readonly name: string;
+}
+
 /**
- * Runs a PromQL instant query at `timeMs`. Core cannot import the engine plugin, so the
- * runtime adapts its engine to this shape.
+ * Runs a PromQL instant query at `timeMs` for the group `origin`. Core cannot import the
+ * engine plugin, so the runtime adapts its engine to this shape.
  */
-export type RuleQueryFn = (expr: string, timeMs: number) => Promise<readonly InstantSample[]>;
+export type RuleQueryFn = (
+  expr: string,
+  timeMs: number,
+  origin?: RuleQueryOrigin,
+) => Promise<readonly InstantSample[]>;
 
 /** Prometheus's rule health values. */
 export type RuleHealth = 'unknown' | 'ok' | 'err';

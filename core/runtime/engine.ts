@@ -24,8 +24,15 @@ export type InstantValue =
 export interface QueryEngine {
   /** The `/api/v1` query routes over `storage`. */
   apiExtension(storage: Storage): ApiExtension;
-  /** An instant query at `time` (ms). */
-  query(storage: Storage, query: string, time: number): Promise<InstantValue>;
+  /** An instant query at `time` (ms); `logContext` goes into its query log entry. */
+  query(
+    storage: Storage,
+    query: string,
+    time: number,
+    opts?: { logContext?: Record<string, unknown> },
+  ): Promise<InstantValue>;
+  /** Logs queries to `global.query_log_file` (reopened on each call; undefined: off). */
+  setQueryLogFile?(path: string | undefined): Promise<void>;
 }
 
 /** A started engine. */

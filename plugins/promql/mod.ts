@@ -22,9 +22,11 @@ import type { Logger } from '../../core/log/logger.ts';
 import { definePlugin, type PluginDefinition, type PluginInstance } from '../../core/plugin.ts';
 import { Engine, type Queryable, type QueryOptions, type QueryResult } from './engine/mod.ts';
 import { promqlApi } from './api/mod.ts';
+import { QueryLogFile } from './query_log.ts';
 
 export * from './engine/mod.ts';
 export { promqlApi, type PromqlApiOptions } from './api/mod.ts';
+export { QueryLogFile } from './query_log.ts';
 
 const positiveInt = (key: string, fallback: number) =>
   v.optional(
@@ -73,6 +75,12 @@ export interface PromqlEngineInstance extends PluginInstance {
    * @throws {Error} when no storage is given and none is available.
    */
   apiExtension(storage?: Queryable, opts?: { logger?: Logger; now?: () => number }): ApiExtension;
+  /**
+   * Logs every query to `path` as Prometheus's `global.query_log_file` (one JSON line each),
+   * reopening the file; `undefined` stops logging.
+   * @throws {Error} when the file cannot be opened.
+   */
+  setQueryLogFile(path: string | undefined): Promise<void>;
 }
 
 /** Builds an engine from a validated config. */
@@ -95,6 +103,7 @@ export const promqlPlugin: PluginDefinition<PromqlConfig> = definePlugin({
   schema: promqlConfigSchema,
   create(config, ctx): PromqlEngineInstance {
     const engine = engineFromConfig(config);
+    const queryLog = new QueryLogFile(engine);
     const storageCap = () => ctx.capabilities.get('storage')?.[0] as Queryable | undefined;
     return {
       engine,
@@ -106,6 +115,8 @@ export const promqlPlugin: PluginDefinition<PromqlConfig> = definePlugin({
         if (s === undefined) throw new Error('promql: no storage engine to query');
         return promqlApi({ engine, storage: s, logger: opts.logger ?? ctx.logger, now: opts.now });
       },
+      setQueryLogFile: (path) => queryLog.set(path),
+      stop: () => queryLog.close(),
     };
   },
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Labels } from '../../../core/model/mod.ts';
-import type { QueryValue } from '../engine/mod.ts';
+import type { QueryStats, QueryValue } from '../engine/mod.ts';
 import { formatFloat } from '../parser/mod.ts';
 
 /** A JSON string as Go's encoder writes it (`<`, `>`, `&`, U+2028, U+2029 escaped). */
@@ -86,4 +86,21 @@ export function jsonEnvelope(data: string, warnings: string[] = [], infos: strin
   if (warnings.length > 0) out += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
   if (infos.length > 0) out += `,"infos":[${infos.map(jsonString).join(',')}]`;
   return out + '}';
+}
+
+/**
+ * The `stats` object of a query answer, fields in Prometheus's order; the per-step sample
+ * counts only when `perStep` (`stats=all`).
+ */
+export function jsonStats(stats: QueryStats, perStep: boolean): string {
+  const t = stats.timings, s = stats.samples;
+  const timings = `{"evalTotalTime":${t.evalTotalTime},"resultSortTime":${t.resultSortTime},` +
+    `"queryPreparationTime":${t.queryPreparationTime},"innerEvalTime":${t.innerEvalTime},` +
+    `"execQueueTime":${t.execQueueTime},"execTotalTime":${t.execTotalTime}}`;
+  const steps = perStep
+    ? `"totalQueryableSamplesPerStep":[${
+      s.totalQueryableSamplesPerStep.map(([ts, n]) => `[${jsonTimestamp(ts)},${n}]`).join(',')
+    }],`
+    : '';
+  return `{"timings":${timings},"samples":{${steps}"totalQueryableSamples":${s.totalQueryableSamples},"peakSamples":${s.peakSamples}}}`;
 }

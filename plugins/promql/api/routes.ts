@@ -9,7 +9,7 @@ import type { Logger } from '../../../core/log/logger.ts';
 import { isValidUTF8Name, type Labels, type Matcher } from '../../../core/model/mod.ts';
 import { type Engine, type Queryable, QueryError, type QueryResult } from '../engine/mod.ts';
 import { exprToJson, formatExpr, parseExpr, PromQLParseError } from '../parser/mod.ts';
-import { jsonEnvelope, jsonLabels, jsonQueryData, jsonString } from './json.ts';
+import { jsonEnvelope, jsonLabels, jsonQueryData, jsonStats, jsonString } from './json.ts';
 import { unescapeLabelName } from './names.ts';
 import {
   durationParam,
@@ -93,9 +93,8 @@ export function promqlApi(opts: PromqlApiOptions): ApiExtension {
         warnings.push(TRUNCATED);
       }
     }
-    const stats = p.get('stats')
-      ? `,"stats":{"samples":{"totalQueryableSamples":${res.totalSamples},"peakSamples":${res.totalSamples}}}`
-      : '';
+    const statsParam = p.get('stats');
+    const stats = statsParam ? `,"stats":${jsonStats(res.stats, statsParam === 'all')}` : '';
     return json(jsonEnvelope(jsonQueryData(res, stats), warnings, infos));
   };
 

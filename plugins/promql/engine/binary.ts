@@ -176,6 +176,8 @@ function setAnd(lhs: StepSeries[], rhs: StepSeries[], m: VectorMatching, unless:
 function setOr(lhs: StepSeries[], rhs: StepSeries[], m: VectorMatching): Value {
   const groups = groupBySignature(lhs, m);
   const out: StepSeries[] = [...lhs];
+  const byKey = new Map<string, StepSeries>();
+  for (const s of lhs) byKey.set(outKey(s), s);
   for (const s of rhs) {
     const g = groups.get(signature(s.labels, m.labels, m.on));
     let any = false;
@@ -193,9 +195,29 @@ function setOr(lhs: StepSeries[], rhs: StepSeries[], m: VectorMatching): Value {
       if (found) s.has[i] = 0;
       else any = true;
     }
-    if (any) out.push(s);
+    if (!any) continue;
+    // A right-hand series with the labels of a left-hand one fills the steps where the left
+    // had no sample: one result series, as Prometheus merges range results by label set.
+    const key = outKey(s);
+    const twin = byKey.get(key);
+    if (twin === undefined) {
+      byKey.set(key, s);
+      out.push(s);
+      continue;
+    }
+    for (let i = 0; i < s.has.length; i++) {
+      if (s.has[i] === 1 && twin.has[i] === 0) {
+        twin.has[i] = 1;
+        twin.vals[i] = s.vals[i];
+      }
+    }
   }
   return { kind: 'vector', series: out };
+}
+
+/** Identity of a result series: its labels and whether its name is still to be dropped. */
+function outKey(s: StepSeries): string {
+  return `${s.dropName ? 1 : 0}${labelsKey(s.labels)}`;
 }
 
 /** The labels of a result series (Prometheus's `resultMetric`). */

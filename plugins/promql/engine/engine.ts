@@ -17,8 +17,10 @@ import {
 import { Annotations } from './annotations.ts';
 import { prepareTree } from './durations.ts';
 import { execError, queryCanceled, QueryError, queryTimeout } from './errors.ts';
+import { ConcurrencyGate } from './gate.ts';
 import { dropMarkedNames, Evaluator, finalLabels, type QueryState } from './evaluator.ts';
 import { labelsKey } from './label_keys.ts';
+import { emptyQueryStats, newQueryStats, type QueryStats } from './stats.ts';
 import { type PointSeries, seriesArray } from './values.ts';
 
 /** Something that hands out queriers over a time range (a storage engine). */
@@ -49,7 +51,10 @@ export interface QueryLogEntry {
   /** Where the query came from, e.g. `httpRequest: { clientIP, method, path }`. */
   [origin: string]: unknown;
   params: { end: string; query: string; start: string; step: number };
-  stats: { timings: { evalTotalTime: number; execQueueTime: number; execTotalTime: number } };
+  stats: {
+    timings: QueryStats['timings'];
+    samples: { totalQueryableSamples: number; peakSamples: number };
+  };
   ts: string;
   error?: string;
 }
@@ -94,6 +99,8 @@ export type QueryResult = QueryValue & {
   infos: string[];
   /** Samples the query loaded (for `stats`). */
   totalSamples: number;
+  /** Timings and samples, as `stats=all` reports them. */
+  stats: QueryStats;
 };
 
 const DEFAULTS = {
@@ -123,8 +130,7 @@ export class Engine {
    * unset) it when the config changes.
    */
   queryLog: ((entry: QueryLogEntry) => void) | undefined;
-  #running = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #gate: ConcurrencyGate;
 
   constructor(options: EngineOptions = {}) {
     this.options = {
@@ -136,6 +142,7 @@ export class Engine {
       parseOptions: options.parseOptions ?? {},
     };
     this.queryLog = options.queryLog;
+    this.#gate = new ConcurrencyGate(this.options.maxConcurrency);
   }
 
   /** Parses `query` with the engine's feature switches. */
@@ -202,68 +209,51 @@ export class Engine {
     const timeout = Math.min(opts.timeout ?? Infinity, this.options.timeout);
     const deadline = Date.now() + timeout;
     const t0 = performance.now();
-    await this.#acquire(opts.signal);
+    await this.#gate.acquire(deadline, opts.signal);
     const t1 = performance.now();
     let error: unknown;
+    let result: QueryResult | undefined;
     try {
-      return await guardDepth(() =>
+      result = await guardDepth(() =>
         this.#exec(storage, expr, text, start, end, step, instant, opts, deadline)
       );
+      return result;
     } catch (err) {
       error = err;
       throw err;
     } finally {
-      this.#release();
+      this.#gate.release();
+      const t2 = performance.now();
+      const stats = result?.stats ?? emptyQueryStats();
+      stats.timings.evalTotalTime = (t2 - t1) / 1000;
+      stats.timings.execQueueTime = (t1 - t0) / 1000;
+      stats.timings.execTotalTime = (t2 - t0) / 1000;
       const log = this.queryLog;
       if (log !== undefined) {
-        const t2 = performance.now();
+        // Keys in Prometheus's (alphabetical) order; the step in whole seconds, as it logs it.
         const entry: QueryLogEntry = {
+          ...(error !== undefined ? { error: (error as Error).message ?? String(error) } : {}),
           ...(opts.logContext ?? {}),
           params: {
-            end: new Date(end).toISOString(),
+            end: goTime(end),
             query: text,
-            start: new Date(start).toISOString(),
-            step: instant ? 0 : step / 1000,
+            start: goTime(start),
+            step: instant ? 0 : Math.trunc(step / 1000),
           },
           stats: {
-            timings: {
-              evalTotalTime: (t2 - t1) / 1000,
-              execQueueTime: (t1 - t0) / 1000,
-              execTotalTime: (t2 - t0) / 1000,
+            timings: stats.timings,
+            samples: {
+              totalQueryableSamples: stats.samples.totalQueryableSamples,
+              peakSamples: stats.samples.peakSamples,
             },
           },
           ts: new Date().toISOString(),
         };
-        if (error !== undefined) entry.error = (error as Error).message ?? String(error);
-        log(entry);
+        // Prometheus's logger writes a Go map: keys sorted, wherever the origin's keys fall.
+        const sorted = Object.keys(entry).sort().map((k) => [k, entry[k as keyof QueryLogEntry]]);
+        log(Object.fromEntries(sorted) as QueryLogEntry);
       }
     }
-  }
-
-  async #acquire(signal?: AbortSignal): Promise<void> {
-    if (this.#running < this.options.maxConcurrency) {
-      this.#running++;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal?.removeEventListener('abort', abort);
-        resolve();
-      };
-      const abort = () => {
-        const i = this.#waiting.indexOf(go);
-        if (i >= 0) this.#waiting.splice(i, 1);
-        reject(queryCanceled());
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      this.#waiting.push(go);
-    });
-    this.#running++;
-  }
-
-  #release(): void {
-    this.#running--;
-    this.#waiting.shift()?.();
   }
 
   async #exec(
@@ -292,6 +282,7 @@ export class Engine {
       mint = Math.min(mint, a);
       maxt = Math.max(maxt, b);
     }
+    const prepStart = performance.now();
     const annotations = new Annotations(text);
     const data = new Map<VectorSelector, readonly Series[]>();
     const signal = opts.signal;
@@ -326,14 +317,19 @@ export class Engine {
       data,
       decoded: new Map(),
     };
+    const evalStart = performance.now();
     const ev = new Evaluator(state, start, end, instant ? 1 : step);
     const value = ev.eval(expr);
     // Lazy series are produced (and their annotations added) only when consumed: do it first.
     const vector = value.kind === 'vector' ? dropMarkedNames(seriesArray(value)) : [];
+    const stats = newQueryStats(ev.queryable, (i) => ev.ts(i), state.samples);
+    stats.timings.queryPreparationTime = (evalStart - prepStart) / 1000;
+    stats.timings.innerEvalTime = (performance.now() - evalStart) / 1000;
     const notes = {
       warnings: [...annotations.warnings],
       infos: [...annotations.infos],
       totalSamples: state.samples,
+      stats,
     };
     switch (value.kind) {
       case 'string':
@@ -372,11 +368,18 @@ export class Engine {
           }
           result.push({ labels: s.labels, t, v });
         }
+        const sortStart = performance.now();
         result.sort((a, b) => a.labels.compare(b.labels));
+        stats.timings.resultSortTime = (performance.now() - sortStart) / 1000;
         return { resultType: 'matrix', result, ...notes };
       }
     }
   }
+}
+
+/** A time as Go's RFC 3339 form with nanoseconds writes it: no trailing zeros in the fraction. */
+function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z');
 }
 
 function stepTimes(ev: Evaluator): Float64Array {

@@ -69,6 +69,8 @@ export interface WindowSource {
   selector?: VectorSelector;
   /** Position of the argument expression (for annotations). */
   posRange: { start: number; end: number };
+  /** For a subquery: the samples its inner evaluation read (for `stats`). */
+  innerSamples?: number;
 }
 
 /** Evaluates expressions at `steps` evenly spaced times from `start`. */
@@ -78,6 +80,8 @@ export class Evaluator {
   readonly interval: number;
   readonly steps: number;
   readonly q: QueryState;
+  /** Samples read at each step (Prometheus's `totalQueryableSamplesPerStep`). */
+  readonly queryable: Float64Array;
   #checks = 0;
 
   constructor(q: QueryState, start: number, end: number, interval: number) {
@@ -89,6 +93,7 @@ export class Evaluator {
     // Every series of this evaluation holds one slot per step: a step count beyond the sample
     // limit (a subquery like `x[1y:1ms]`) can only exhaust memory.
     if (this.steps > q.maxSamples) throw tooManySamples();
+    this.queryable = new Float64Array(this.steps);
   }
 
   /** Time of step `i`, ms. */
@@ -222,6 +227,7 @@ export class Evaluator {
         r.vals[i] = x;
         r.has[i] = 1;
         total++;
+        this.queryable[i]++;
       }
       if (total === 0) continue;
       this.addSamples(total);
@@ -278,7 +284,18 @@ export class Evaluator {
         series.push({ labels: s.labels, t, v: vals, dropName: s.dropName });
       }
     }
-    return { series, range: sq.range, offset: sq.offset, at: sq.at, posRange: sq.posRange };
+    // Read by a function, a subquery counts the points of its windows (as a range selector
+    // does); returned as it is, the samples its inner evaluation read (as Prometheus counts).
+    let innerSamples = 0;
+    for (let i = 0; i < inner.steps; i++) innerSamples += inner.queryable[i];
+    return {
+      series,
+      range: sq.range,
+      offset: sq.offset,
+      at: sq.at,
+      posRange: sq.posRange,
+      innerSamples,
+    };
   }
 
   /** The reference time (window end) of step `i` for a window source. */
@@ -304,6 +321,7 @@ export class Evaluator {
       });
     }
     this.addSamples(total);
+    this.queryable[i] += src.selector !== undefined ? total : src.innerSamples ?? 0;
     return { kind: 'matrix', series: out };
   }
 }

@@ -172,8 +172,11 @@ export function evalCall(ev: Evaluator, e: Call): Value {
     case 'histogram_avg':
     case 'histogram_stddev':
     case 'histogram_stdvar': {
-      // Native-histogram functions ignore float samples.
-      for (const a of e.args) ev.eval(a);
+      // Native-histogram functions ignore float samples (which still count as read).
+      for (const a of e.args) {
+        const v = ev.eval(a);
+        if (v.kind === 'vector') seriesArray(v);
+      }
       return { kind: 'vector', series: [] };
     }
     case 'absent_over_time':
@@ -292,8 +295,10 @@ function evalAbsentOverTime(ev: Evaluator, e: Call): Value {
   let any = false;
   for (let i = 0; i < ev.steps; i++) {
     const end = ev.windowEnd(src, i);
-    const present = src.series.some((x) => upperBound(x.t, end) > upperBound(x.t, end - src.range));
-    if (present) continue;
+    let read = 0;
+    for (const x of src.series) read += upperBound(x.t, end) - upperBound(x.t, end - src.range);
+    ev.queryable[i] += read;
+    if (read > 0) continue;
     s.vals[i] = 1;
     s.has[i] = 1;
     any = true;
@@ -405,6 +410,7 @@ function evalRangeFunction(ev: Evaluator, e: Call, rf: RangeFn): Value {
         while (lo < t.length && t[lo] <= from) lo++;
       }
       if (hi <= lo) continue;
+      ev.queryable[i] += hi - lo;
       env.end = end;
       env.ts = ev.ts(i);
       for (let a = 0; a < scalars.length; a++) env.args[a] = scalars[a][i];

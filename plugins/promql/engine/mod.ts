@@ -21,3 +21,4 @@ export {
   type VectorSample,
 } from './engine.ts';
 export { QueryError, type QueryErrorKind } from './errors.ts';
+export type { QuerySamples, QueryStats, QueryTimings } from './stats.ts';

@@ -195,9 +195,9 @@ describe('Engine', () => {
     await assert.rejects(logged.instantQuery(data, 'label_replace(up, "a", "b", "c", "(")', 0));
     assert.equal(entries.length, 2);
     assert.deepEqual(entries[0].params, {
-      end: '1970-01-01T00:01:00.000Z',
+      end: '1970-01-01T00:01:00Z',
       query: 'up',
-      start: '1970-01-01T00:00:00.000Z',
+      start: '1970-01-01T00:00:00Z',
       step: 15,
     });
     assert.deepEqual(entries[0].httpRequest, { path: '/api/v1/query_range' });
