@@ -8,6 +8,8 @@ import { nodeHostPart } from '../shared/node_host.ts';
 import { createProcessInfo } from '../shared/process_info.ts';
 import { bunServeTls } from '../shared/tls.ts';
 import { bunGlobal } from './bun_types.ts';
+import { nodeResolveDns } from '../shared/node_dns.ts';
+import { bunCreateFetch } from './fetch.ts';
 
 /** Creates the host for Bun. */
 export function createBunHost(): Host {
@@ -16,6 +18,8 @@ export function createBunHost(): Host {
     ...nodeHostPart(),
     runtime: { name: 'bun', version: bun.version },
     processInfo: createProcessInfo(),
+    createFetch: bunCreateFetch,
+    resolveDns: nodeResolveDns,
     serve(opts: ServeOptions): Promise<HostServer> {
       // idleTimeout 0: long queries must not be cut off by Bun's 10 s default.
       const server = bun.serve({

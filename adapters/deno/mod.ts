@@ -6,6 +6,8 @@ import type { Host, HostServer, HostSignal, ServeOptions } from '../../core/host
 import { nodeHostPart } from '../shared/node_host.ts';
 import { createProcessInfo } from '../shared/process_info.ts';
 import { denoServeTls } from '../shared/tls.ts';
+import { denoResolveDns } from './dns.ts';
+import { denoCreateFetch } from './fetch.ts';
 
 /** Creates the host for Deno. */
 export function createDenoHost(): Host {
@@ -13,6 +15,8 @@ export function createDenoHost(): Host {
     ...nodeHostPart(),
     runtime: { name: 'deno', version: Deno.version.deno },
     processInfo: createProcessInfo(),
+    createFetch: denoCreateFetch,
+    resolveDns: denoResolveDns,
     serve(opts: ServeOptions): Promise<HostServer> {
       return new Promise((resolve, reject) => {
         try {

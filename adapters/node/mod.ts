@@ -9,6 +9,8 @@ import type { Host, HostSignal } from '../../core/host.ts';
 import { nodeHostPart } from '../shared/node_host.ts';
 import { createProcessInfo } from '../shared/process_info.ts';
 import { serveNode } from './serve.ts';
+import { nodeResolveDns } from '../shared/node_dns.ts';
+import { nodeCreateFetch } from '../shared/node_fetch.ts';
 
 export { serveNode } from './serve.ts';
 export { nodeServeTls, subjectAltNames } from './tls.ts';
@@ -19,6 +21,8 @@ export function createNodeHost(): Host {
     ...nodeHostPart(),
     runtime: { name: 'node', version: process.versions.node },
     processInfo: createProcessInfo(),
+    createFetch: nodeCreateFetch,
+    resolveDns: nodeResolveDns,
     serve: serveNode,
     onSignal(signal: HostSignal, handler: () => void) {
       process.on(signal, handler);

@@ -6,7 +6,7 @@
  */
 import type { Host } from '../host.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Registry } from '../metrics/mod.ts';
+import { Gauge, type Registry } from '../metrics/mod.ts';
 import { Secret } from '../config/secret.ts';
 import type { DiscoveryMechanism } from './discoverer.ts';
 import type { TargetGroup } from './target_group.ts';
@@ -58,9 +58,12 @@ export class DiscoveryManager {
   #lastSend = 0;
   #stopped = false;
   readonly #unsupported = new Map<string, string[]>();
+  readonly #unsupportedCounts = new Map<string, Map<string, number>>();
+  readonly #unsupportedGauge: Gauge<'scrape_job' | 'mechanism'> | undefined;
 
   constructor(o: DiscoveryManagerOptions) {
     this.#o = o;
+    this.#unsupportedGauge = unsupportedGauge(o.registry);
     this.#interval = o.updateIntervalMs ?? 5000;
     for (const m of o.mechanisms) this.#mechanisms.set(m.configKey, m);
   }
@@ -85,6 +88,7 @@ export class DiscoveryManager {
         this.#stopJob(state);
         this.#jobs.delete(name);
         this.#unsupported.delete(name);
+        this.#unsupportedCounts.delete(name);
         this.#dirty = true;
       }
     }
@@ -97,24 +101,40 @@ export class DiscoveryManager {
       this.#jobs.set(name, state);
       this.#dirty = true;
       const missing: string[] = [];
+      const counts = new Map<string, number>();
       for (const [key, list] of Object.entries(sd)) {
         if (!list || list.length === 0) continue;
         const mech = this.#mechanisms.get(key);
         if (!mech) {
           missing.push(key);
+          counts.set(key, list.length);
           continue;
         }
         list.forEach((cfg, index) => this.#startProvider(name, state, mech, cfg, index));
       }
       if (missing.length > 0) {
         this.#unsupported.set(name, missing);
+        this.#unsupportedCounts.set(name, counts);
         this.#o.logger.warn('Service discovery mechanism not supported; its targets are ignored', {
           job: name,
           mechanisms: missing.join(','),
         });
-      } else this.#unsupported.delete(name);
+      } else {
+        this.#unsupported.delete(name);
+        this.#unsupportedCounts.delete(name);
+      }
     }
+    this.#updateUnsupportedGauge();
     this.#trigger();
+  }
+
+  #updateUnsupportedGauge(): void {
+    const g = this.#unsupportedGauge;
+    if (!g) return;
+    g.reset();
+    for (const [job, counts] of this.#unsupportedCounts) {
+      for (const [mechanism, n] of counts) g.set({ scrape_job: job, mechanism }, n);
+    }
   }
 
   #startProvider(
@@ -191,4 +211,22 @@ export class DiscoveryManager {
     for (const s of this.#jobs.values()) this.#stopJob(s);
     this.#jobs.clear();
   }
+}
+
+const UNSUPPORTED = 'beacon_sd_unsupported_configs';
+
+/** The gauge of SD config entries no mechanism serves, shared by managers of one registry. */
+function unsupportedGauge(
+  registry: Registry | undefined,
+): Gauge<'scrape_job' | 'mechanism'> | undefined {
+  if (!registry) return undefined;
+  const existing = registry.get(UNSUPPORTED);
+  if (existing) return existing as Gauge<'scrape_job' | 'mechanism'>;
+  return new Gauge({
+    name: UNSUPPORTED,
+    help:
+      'Service discovery config entries Beacon does not implement, per job and mechanism; their jobs get no targets from them.',
+    labelNames: ['scrape_job', 'mechanism'] as const,
+    registers: [registry],
+  });
 }

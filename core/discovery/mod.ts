@@ -18,3 +18,4 @@ export {
   type DiscoveryManagerOptions,
   type SDConfigSet,
 } from './manager.ts';
+export { RefreshDiscoverer, type RefreshOptions, sharedCounter, sleep } from './refresh.ts';

@@ -10,7 +10,8 @@ import { Labels } from '../model/mod.ts';
 import type { AlertingConfig, AlertmanagerConfig, RelabelConfig } from '../config/mod.ts';
 import type { TargetGroup } from '../discovery/mod.ts';
 import { Counter, Gauge, Histogram, type Registry } from '../metrics/mod.ts';
-import { headerBuilder, relabelLabels } from '../scrape/mod.ts';
+import { relabelLabels } from '../scrape/mod.ts';
+import { createHttpClient, type HttpClient, type HttpClientDeps } from '../http_client/mod.ts';
 import { type Logger, nopLogger } from '../log/logger.ts';
 import { BUILD_INFO } from '../version.ts';
 import { type Alert, toPostableAlert } from './alert.ts';
@@ -30,6 +31,8 @@ export interface AlertmanagerClientOptions {
   fetch?: typeof fetch;
   /** Reads `password_file`, `credentials_file`, … */
   readFile?: (path: string) => Promise<string>;
+  /** The host's TLS/proxy transport and environment, for each entry's HTTP client config. */
+  http?: Pick<HttpClientDeps, 'createFetch' | 'env' | 'onWarning'>;
 }
 
 /** The parts of the config the client reads. */
@@ -287,7 +290,8 @@ interface AlertmanagerSet {
   groups: Map<string, TargetGroup>;
   loops: Map<string, SendLoop>;
   dropped: string[];
-  headers: () => Promise<Headers>;
+  /** The entry's HTTP client config (auth, OAuth2, TLS, proxy) as one client. */
+  client: HttpClient;
 }
 
 /**
@@ -299,8 +303,7 @@ export class AlertmanagerClient implements AlertSink {
   readonly #batch: number;
   readonly #drain: boolean;
   readonly #log: Logger;
-  readonly #fetch: typeof fetch;
-  readonly #readFile: ((path: string) => Promise<string>) | undefined;
+  readonly #http: HttpClientDeps;
   readonly #metrics: NotifierMetrics;
   #sets = new Map<string, AlertmanagerSet>();
   #external = Labels.from({});
@@ -311,8 +314,11 @@ export class AlertmanagerClient implements AlertSink {
     this.#batch = opts.maxBatchSize ?? NOTIFIER_DEFAULTS.maxBatchSize;
     this.#drain = opts.drainOnShutdown ?? true;
     this.#log = opts.logger ?? nopLogger;
-    this.#fetch = opts.fetch ?? ((input, init) => fetch(input, init));
-    this.#readFile = opts.readFile;
+    this.#http = {
+      ...opts.http,
+      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+      readFile: opts.readFile,
+    };
     this.#metrics = new NotifierMetrics(
       opts.registry,
       this.#capacity,
@@ -339,7 +345,7 @@ export class AlertmanagerClient implements AlertSink {
         groups: new Map(),
         loops: old?.loops ?? new Map(),
         dropped: [],
-        headers: headerBuilder(cfg, this.#readFile),
+        client: createHttpClient(cfg, this.#http),
       };
       for (const g of staticGroups(cfg)) set.groups.set(`static/${g.source}`, g);
       next.set(name, set);
@@ -347,6 +353,7 @@ export class AlertmanagerClient implements AlertSink {
     const previous = this.#sets;
     this.#sets = next;
     for (const [name, set] of previous) if (!next.has(name)) this.#stopLoops(set.loops.values());
+    for (const set of previous.values()) set.client.close();
     for (const name of next.keys()) this.#sync(name);
   }
 
@@ -369,8 +376,8 @@ export class AlertmanagerClient implements AlertSink {
       batch: this.#batch,
       metrics: this.#metrics,
       logger: this.#log,
-      fetch: this.#fetch,
-      headers: set.headers,
+      fetch: set.client.transportFetch,
+      headers: set.client.headers,
     };
     const gone: SendLoop[] = [];
     for (const [url, loop] of set.loops) if (!active.includes(url)) gone.push(loop);
@@ -432,8 +439,10 @@ export class AlertmanagerClient implements AlertSink {
 
   /** Stops every loop, first sending what is queued unless `drainOnShutdown` is false. */
   async stop(): Promise<void> {
-    const loops = [...this.#sets.values()].flatMap((s) => [...s.loops.values()]);
+    const sets = [...this.#sets.values()];
+    const loops = sets.flatMap((s) => [...s.loops.values()]);
     this.#sets = new Map();
     await Promise.all(loops.map((l) => l.stop(this.#drain)));
+    for (const s of sets) s.client.close();
   }
 }

@@ -89,7 +89,18 @@ export function scrapeApi(
           if (keep(pool)) droppedTargetCounts[pool] = n;
         }
       }
-      return success(c, { activeTargets, droppedTargets, droppedTargetCounts });
+      // Jobs using SD mechanisms Beacon lacks have no targets from them; say so.
+      const warnings: string[] = [];
+      for (const [pool, keys] of manager.discovery.unsupported()) {
+        if (!keep(pool)) continue;
+        for (const key of keys) {
+          const name = JSON.stringify(pool);
+          warnings.push(
+            `scrape pool ${name}: ${key} is not supported by Beacon; no targets are discovered from it`,
+          );
+        }
+      }
+      return success(c, { activeTargets, droppedTargets, droppedTargetCounts }, { warnings });
     });
 
     api.get('/targets/metadata', (c) => {

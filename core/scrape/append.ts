@@ -9,6 +9,7 @@ import {
   type Appender,
   DuplicateSampleError,
   OutOfOrderSampleError,
+  SeriesLimitError,
   TooOldSampleError,
 } from '../storage/mod.ts';
 import { createParserFor, type ExpositionFormat } from '../exposition/mod.ts';
@@ -204,7 +205,7 @@ export function appendScrape(
   const res: AppendResult = { total: 0, added: 0, seriesAdded: 0 };
   let error: string | undefined;
   let sampleLimitHit = false;
-  let outOfOrder = 0, duplicates = 0, outOfBounds = 0, limited = 0;
+  let outOfOrder = 0, duplicates = 0, outOfBounds = 0, limited = 0, seriesLimited = 0;
   const maxT = now + MAX_AHEAD_MS;
   if (body.length > 0) {
     const format = scrapeFormat(contentType, o.fallbackFormat);
@@ -272,6 +273,8 @@ export function appendScrape(
             if (e instanceof OutOfOrderSampleError) outOfOrder++;
             else if (e instanceof DuplicateSampleError) duplicates++;
             else if (e instanceof TooOldSampleError) outOfBounds++;
+            // The head is full: this new series is dropped, the target's others go on.
+            else if (e instanceof SeriesLimitError) seriesLimited++;
             else throw e;
           }
         }
@@ -297,6 +300,11 @@ export function appendScrape(
         num_dropped: duplicates,
       });
     }
+    if (seriesLimited) {
+      log.warn('Error on ingesting samples of new series: head series limit reached', {
+        num_dropped: seriesLimited,
+      });
+    }
     if (outOfBounds) {
       log.warn('Error on ingesting samples that are too old or are too far into the future', {
         num_dropped: outOfBounds,
@@ -308,7 +316,10 @@ export function appendScrape(
     try {
       app.appendStale(0, lset, t);
     } catch (e) {
-      if (!(e instanceof OutOfOrderSampleError || e instanceof DuplicateSampleError)) throw e;
+      if (
+        !(e instanceof OutOfOrderSampleError || e instanceof DuplicateSampleError ||
+          e instanceof SeriesLimitError)
+      ) throw e;
     }
     return true;
   });

@@ -4,8 +4,6 @@
  * errors worded as Prometheus words them.
  * @module
  */
-import type { Secret } from '../config/secret.ts';
-import type { ScrapeConfig } from '../config/scrape.ts';
 import { BUILD_INFO } from '../version.ts';
 
 /** A scrape that failed; `message` is what the targets API shows as `lastError`. */
@@ -17,7 +15,7 @@ export class ScrapeError extends Error {
 export const BODY_SIZE_LIMIT_ERROR = 'body size limit exceeded';
 
 /** Reads a credentials file (`password_file`, `credentials_file`, …); injected by the host. */
-export type ReadFile = (path: string) => Promise<string>;
+export type { ReadFile } from '../http_client/mod.ts';
 
 /** What a scrape's request needs, resolved once per target. */
 export interface ScrapeRequest {
@@ -59,58 +57,8 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-const reveal = (s: Secret | undefined) => (s ? s.reveal() : '');
-
 /** Builds the function that yields a job's auth and custom headers for each request. */
-export function headerBuilder(
-  cfg: Pick<
-    ScrapeConfig,
-    'basic_auth' | 'authorization' | 'bearer_token' | 'bearer_token_file' | 'http_headers'
-  >,
-  readFile?: ReadFile,
-): () => Promise<Headers> {
-  const read = async (path: string | undefined): Promise<string> => {
-    if (!path) return '';
-    if (!readFile) throw new ScrapeError(`cannot read ${path}: no file access on this host`);
-    try {
-      return (await readFile(path)).trim();
-    } catch (e) {
-      throw new ScrapeError(`unable to read file ${path}: ${(e as Error).message}`);
-    }
-  };
-  return async () => {
-    const h = new Headers();
-    for (const [name, hv] of Object.entries(cfg.http_headers ?? {})) {
-      for (const v of hv.values ?? []) h.append(name, v);
-      for (const s of hv.secrets ?? []) h.append(name, s.reveal());
-      for (const f of hv.files ?? []) h.append(name, await read(f));
-    }
-    const b = cfg.basic_auth;
-    if (b) {
-      const user = b.username_file ? await read(b.username_file) : b.username;
-      const pass = b.password_file ? await read(b.password_file) : reveal(b.password);
-      h.set('Authorization', 'Basic ' + base64(`${user}:${pass}`));
-    }
-    const a = cfg.authorization;
-    if (a) {
-      const cred = a.credentials_file ? await read(a.credentials_file) : reveal(a.credentials);
-      h.set('Authorization', `${a.type} ${cred}`);
-    } else if (cfg.bearer_token || cfg.bearer_token_file) {
-      const tok = cfg.bearer_token_file
-        ? await read(cfg.bearer_token_file)
-        : reveal(cfg.bearer_token);
-      h.set('Authorization', `Bearer ${tok}`);
-    }
-    return h;
-  };
-}
-
-function base64(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
+export { headerBuilder } from '../http_client/mod.ts';
 
 /**
  * Performs one scrape. `signal` aborts it (shutdown); the timeout is the request's own.
@@ -126,7 +74,12 @@ export async function scrapeHttp(
   signal?.addEventListener('abort', onAbort);
   const get = `Get ${JSON.stringify(req.url)}`;
   try {
-    const headers = await req.headers();
+    let headers: Headers;
+    try {
+      headers = await req.headers();
+    } catch (e) {
+      throw new ScrapeError(`${get}: ${(e as Error).message}`);
+    }
     headers.set('Accept', req.accept);
     headers.set('Accept-Encoding', req.enableCompression ? 'gzip' : 'identity');
     headers.set('User-Agent', `Beacon/${BUILD_INFO.version}`);

@@ -138,6 +138,8 @@ export class ScrapeManager {
       shutdown: this.#shutdown.signal,
       fetch: this.#o.fetch ?? globalThis.fetch.bind(globalThis),
       readFile: host ? (p) => host.readTextFile(p) : undefined,
+      createFetch: host?.createFetch?.bind(host),
+      env: host ? (name) => host.env(name) : undefined,
       startImmediately: this.#o.startImmediately,
     });
   }

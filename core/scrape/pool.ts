@@ -11,7 +11,8 @@ import { scrapeAcceptHeader, type ScrapeProtocol } from '../exposition/mod.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/mod.ts';
 import type { AppendOptions } from './append.ts';
-import { headerBuilder, type ReadFile } from './http.ts';
+import type { ReadFile } from './http.ts';
+import { createHttpClient, type HttpClient, type HttpClientDeps } from '../http_client/mod.ts';
 import { ScrapeLoop } from './loop.ts';
 import { ScrapeCache } from './scrape_cache.ts';
 import { type Target, targetsFromGroup } from './target.ts';
@@ -24,6 +25,10 @@ export interface ScrapePoolDeps {
   shutdown: AbortSignal;
   fetch: typeof fetch;
   readFile?: ReadFile;
+  /** The host's transport factory for `tls_config` and `proxy_url`. */
+  createFetch?: HttpClientDeps['createFetch'];
+  /** Environment lookup for `proxy_from_environment`. */
+  env?: (name: string) => string | undefined;
   /** Scrape at once instead of after the target's offset (tests). */
   startImmediately?: boolean;
 }
@@ -68,7 +73,7 @@ export class ScrapePool {
   #fingerprint: string;
   readonly #deps: ScrapePoolDeps;
   readonly #logger: Logger;
-  #headers: ReturnType<typeof headerBuilder>;
+  #client: HttpClient;
   readonly #loops = new Map<number, ScrapeLoop>();
   #dropped: Target[] = [];
   #droppedCount = 0;
@@ -81,7 +86,7 @@ export class ScrapePool {
     this.#fingerprint = configFingerprint(config);
     this.#deps = deps;
     this.#logger = deps.logger.with({ scrape_pool: config.job_name });
-    this.#headers = headerBuilder(config, deps.readFile);
+    this.#client = poolClient(config, deps, this.#logger);
   }
 
   /** The job's config. */
@@ -184,9 +189,11 @@ export class ScrapePool {
     const reuse = cacheFingerprint(config) === cacheFingerprint(this.#config);
     this.#config = config;
     this.#fingerprint = fp;
-    this.#headers = headerBuilder(config, this.#deps.readFile);
+    const oldClient = this.#client;
+    this.#client = poolClient(config, this.#deps, this.#logger);
     const old = [...this.#loops];
     await Promise.all(old.map(([, l]) => l.stop(false)));
+    oldClient.close();
     for (const [h, l] of old) {
       let cache = l.cache;
       if (!reuse) {
@@ -209,12 +216,24 @@ export class ScrapePool {
     const loops = [...this.#loops.values()];
     this.#loops.clear();
     const results = await Promise.all(loops.map((l) => l.stop(staleness)));
+    this.#client.close();
     for (const r of results) this.#track(r.staleness);
   }
 
   #newLoop(target: Target, cache: ScrapeCache): ScrapeLoop {
-    return newScrapeLoop(this.#config, target, cache, this.#deps, this.#headers, this.#logger);
+    return newScrapeLoop(this.#config, target, cache, this.#deps, this.#client, this.#logger);
   }
+}
+
+/** The HTTP client of a job: its auth, TLS and proxy settings over the pool's fetch. */
+function poolClient(cfg: ScrapeConfig, deps: ScrapePoolDeps, logger: Logger): HttpClient {
+  return createHttpClient(cfg, {
+    fetch: deps.fetch,
+    readFile: deps.readFile,
+    createFetch: deps.createFetch,
+    env: deps.env,
+    onWarning: (m) => logger.warn(m),
+  });
 }
 
 /**
@@ -226,7 +245,7 @@ export function newScrapeLoop(
   target: Target,
   cache: ScrapeCache,
   deps: ScrapePoolDeps,
-  headers: () => Promise<Headers> = headerBuilder(cfg, deps.readFile),
+  client: HttpClient = poolClient(cfg, deps, deps.logger),
   logger: Logger = deps.logger,
 ): ScrapeLoop {
   const { intervalMs, timeoutMs } = target.intervalAndTimeout();
@@ -255,8 +274,8 @@ export function newScrapeLoop(
       enableCompression: cfg.enable_compression,
       bodySizeLimit: cfg.body_size_limit.bytes,
       followRedirects: cfg.follow_redirects,
-      headers: headers,
-      fetch: deps.fetch,
+      headers: client.headers,
+      fetch: client.transportFetch,
     },
     append,
     intervalMs,

@@ -23,6 +23,7 @@ import {
   type NotifierConfig,
 } from '../../../core/notify/mod.ts';
 import type { Hono } from 'hono';
+import { hostHttpDeps } from '../../../core/http_client/mod.ts';
 
 const positiveInt = (dflt: number) =>
   v.pipe(
@@ -75,6 +76,7 @@ export const alertmanagerNotifierPlugin: PluginDefinition<AlertmanagerNotifierCo
         registry: ctx.registry,
         logger: ctx.logger,
         readFile: (p) => ctx.host.readTextFile(p),
+        http: hostHttpDeps(ctx.host, (m) => ctx.logger.warn(m)),
       });
       return {
         client,
