@@ -6,12 +6,14 @@ import type { Host } from '../host.ts';
 import type { ModuleImporter, PluginDefinition } from '../plugin.ts';
 import type { DiscoveryMechanism } from '../discovery/mod.ts';
 import type { Matcher } from '../model/mod.ts';
+import type { RuntimeServiceFactory } from '../runtime/mod.ts';
 import type { ExprParser, UnitTestDeps } from '../rules/mod.ts';
 import { BUILD_INFO } from '../version.ts';
 import { FlagError, FLAGS, parseFlags, usage } from './flags.ts';
 import { checkConfigCommand, checkMetricsCommand, checkRulesCommand } from './check.ts';
 import { runServer } from './serve.ts';
 import { testRulesCommand } from './test_rules.ts';
+import { exportParquetCommand, type ParquetExporter } from './export.ts';
 
 /** What the entry point hands the CLI. */
 export interface CliEnv {
@@ -24,8 +26,12 @@ export interface CliEnv {
   parseMatchers: (selector: string) => Matcher[];
   /** Built-in discovery mechanisms. */
   discovery: readonly DiscoveryMechanism[];
+  /** Built-in services (registration discovery). */
+  services?: readonly RuntimeServiceFactory[];
   /** What `test rules` evaluates with (a fresh memory storage and the PromQL engine). */
   unitTestDeps: UnitTestDeps;
+  /** `export parquet` (the duckdb engine's exporter); absent, the command says so. */
+  exportParquet?: ParquetExporter;
 }
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
@@ -54,6 +60,13 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
     if (command === 'check' && sub === 'metrics') return await checkMetricsCommand(host);
     if (command === 'test' && sub === 'rules') {
       return await testRulesCommand(rest, host, env.unitTestDeps);
+    }
+    if (command === 'export' && sub === 'parquet') {
+      return await exportParquetCommand(rest, host, {
+        exporter: env.exportParquet,
+        parseMatchers: env.parseMatchers,
+        dataDir: flags.values['storage.tsdb.path'] || 'data/',
+      });
     }
     if (command === 'check' && sub === 'rules') {
       return await checkRulesCommand(rest, host, env.parseExpr);

@@ -230,6 +230,8 @@ export function alertmanagerApiV2(deps: AlertmanagerApiDeps): Hono {
         createdBy: String(o.createdBy ?? ''),
         comment: String(o.comment ?? ''),
       });
+      // Answered once the silence is in the state store, so it outlives a crash.
+      await deps.silences.settled();
       return c.json({ silenceID: id });
     } catch (e) {
       if (e instanceof SilenceError) return c.json(e.message, e.status);
@@ -242,9 +244,10 @@ export function alertmanagerApiV2(deps: AlertmanagerApiDeps): Hono {
     return s ? c.json(silenceJSON(s, now())) : c.json('silence not found', 404);
   });
 
-  app.delete('/silence/:id', (c) => {
+  app.delete('/silence/:id', async (c) => {
     try {
       deps.silences.expire(c.req.param('id'));
+      await deps.silences.settled();
       return c.body(null, 200);
     } catch (e) {
       if (e instanceof SilenceError) return c.json(e.message, e.status === 404 ? 404 : 500);

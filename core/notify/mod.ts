@@ -66,12 +66,14 @@ export {
   type SilencesOptions,
   type SilenceState,
   silenceState,
+  type SilenceStore,
 } from './silences.ts';
 export { compileInhibitRules, Inhibitor, type InhibitRule } from './inhibit.ts';
 export {
   needsUpdate,
   type NflogEntry,
   type NflogKey,
+  type NflogStore,
   NotificationLog,
   type NotificationLogOptions,
 } from './nflog.ts';

@@ -30,6 +30,16 @@ export interface NotificationLogOptions {
   clock?: Clock;
   /** How long entries are kept; Alertmanager's `--data.retention`, 120h. */
   retentionMs?: number;
+  /** Where every entry is written through (the state store); see {@link NotificationLog.settled}. */
+  store?: NflogStore;
+  /** Told about a failed write to the store. */
+  onStoreError?: (err: unknown) => void;
+}
+
+/** The part of the state store the log is persisted to. */
+export interface NflogStore {
+  putNflog(e: NflogEntry): Promise<void>;
+  deleteExpiredNflog(now: number): Promise<number>;
 }
 
 /** The log. */
@@ -37,10 +47,26 @@ export class NotificationLog {
   readonly #clock: Clock;
   readonly #retention: number;
   readonly #entries = new Map<string, NflogEntry>();
+  readonly #store?: NflogStore;
+  readonly #onStoreError: (err: unknown) => void;
+  #pending: Promise<void> = Promise.resolve();
 
   constructor(opts: NotificationLogOptions = {}) {
     this.#clock = opts.clock ?? systemClock;
     this.#retention = opts.retentionMs ?? 120 * 3_600_000;
+    this.#store = opts.store;
+    this.#onStoreError = opts.onStoreError ?? (() => {});
+  }
+
+  /** Resolves when every entry logged so far is in the store. */
+  settled(): Promise<void> {
+    return this.#pending;
+  }
+
+  #write(fn: (store: NflogStore) => Promise<unknown>): void {
+    const store = this.#store;
+    if (!store) return;
+    this.#pending = this.#pending.then(() => fn(store)).then(() => {}, this.#onStoreError);
   }
 
   /** The last entry for `key`. */
@@ -51,7 +77,7 @@ export class NotificationLog {
   /** Records a sent notification. */
   log(key: NflogKey, firing: readonly string[], resolved: readonly string[]): void {
     const now = this.#clock.now();
-    this.#entries.set(keyOf(key), {
+    const e: NflogEntry = {
       groupKey: key.groupKey,
       receiver: key.receiver,
       integration: key.integration,
@@ -59,7 +85,9 @@ export class NotificationLog {
       resolved: [...resolved],
       timestamp: now,
       expiresAt: now + this.#retention,
-    });
+    };
+    this.#entries.set(keyOf(key), e);
+    this.#write((store) => store.putNflog(e));
   }
 
   /** Drops expired entries; returns how many. */
@@ -72,6 +100,7 @@ export class NotificationLog {
         n++;
       }
     }
+    if (n > 0) this.#write((store) => store.deleteExpiredNflog(now));
     return n;
   }
 
@@ -80,7 +109,7 @@ export class NotificationLog {
     return [...this.#entries.values()];
   }
 
-  /** Replaces the content with a snapshot. */
+  /** Replaces the content with a snapshot (nothing is written to the store). */
   restore(entries: readonly NflogEntry[]): void {
     this.#entries.clear();
     for (const e of entries) this.#entries.set(keyOf(e), { ...e });

@@ -48,6 +48,16 @@ export interface SilencesOptions {
   retentionMs?: number;
   /** Makes new silence ids (default: random UUIDs). */
   newId?: () => string;
+  /** Where every change is written through (the state store); see {@link Silences.settled}. */
+  store?: SilenceStore;
+  /** Told about a failed write to the store. */
+  onStoreError?: (err: unknown) => void;
+}
+
+/** The part of the state store silences are persisted to. */
+export interface SilenceStore {
+  putSilence(s: Silence): Promise<void>;
+  deleteSilences(ids: readonly string[]): Promise<void>;
 }
 
 /** The state of `s` at `now`. */
@@ -71,11 +81,33 @@ export class Silences {
   readonly #retention: number;
   readonly #newId: () => string;
   readonly #byId = new Map<string, { s: Silence; matchers: Matcher[] }>();
+  readonly #store?: SilenceStore;
+  readonly #onStoreError: (err: unknown) => void;
+  #pending: Promise<void> = Promise.resolve();
 
   constructor(opts: SilencesOptions = {}) {
     this.#clock = opts.clock ?? systemClock;
     this.#retention = opts.retentionMs ?? 120 * 3_600_000;
     this.#newId = opts.newId ?? (() => crypto.randomUUID());
+    this.#store = opts.store;
+    this.#onStoreError = opts.onStoreError ?? (() => {});
+  }
+
+  /** Resolves when every change made so far is in the store (errors go to `onStoreError`). */
+  settled(): Promise<void> {
+    return this.#pending;
+  }
+
+  // Writes go out in the order of the changes, one at a time.
+  #write(fn: (store: SilenceStore) => Promise<void>): void {
+    const store = this.#store;
+    if (!store) return;
+    this.#pending = this.#pending.then(() => fn(store)).catch(this.#onStoreError);
+  }
+
+  #put(s: Silence, matchers: Matcher[]): void {
+    this.#byId.set(s.id, { s, matchers });
+    this.#write((store) => store.putSilence(s));
   }
 
   /** Checks a silence as Alertmanager does before storing it; returns compiled matchers. */
@@ -117,7 +149,7 @@ export class Silences {
     }
     if (prev && this.#canUpdate(prev.s, input, now)) {
       const s: Silence = { ...prev.s, ...fields(input), id: prev.s.id, updatedAt: now };
-      this.#byId.set(s.id, { s, matchers });
+      this.#put(s, matchers);
       return s.id;
     }
     if (input.endsAt < now) throw new SilenceError("end time can't be in the past");
@@ -128,7 +160,7 @@ export class Silences {
       startsAt: Math.max(input.startsAt, now),
       updatedAt: now,
     };
-    this.#byId.set(s.id, { s, matchers });
+    this.#put(s, matchers);
     return s.id;
   }
 
@@ -160,7 +192,7 @@ export class Silences {
       endsAt: now,
       updatedAt: now,
     };
-    this.#byId.set(id, { s, matchers: e.matchers });
+    this.#put(s, e.matchers);
   }
 
   /** The silence with `id`. */
@@ -188,14 +220,15 @@ export class Silences {
   /** Drops silences that expired more than the retention ago; returns how many. */
   gc(): number {
     const cutoff = this.#clock.now() - this.#retention;
-    let n = 0;
+    const gone: string[] = [];
     for (const [id, { s }] of this.#byId) {
       if (s.endsAt < cutoff) {
         this.#byId.delete(id);
-        n++;
+        gone.push(id);
       }
     }
-    return n;
+    if (gone.length > 0) this.#write((store) => store.deleteSilences(gone));
+    return gone.length;
   }
 
   /** Every stored silence, for persisting. */
@@ -203,7 +236,10 @@ export class Silences {
     return [...this.#byId.values()].map((e) => e.s);
   }
 
-  /** Replaces the store's content with a snapshot (invalid entries are skipped). */
+  /**
+   * Replaces the content with a snapshot (invalid entries are skipped); nothing is written
+   * to the store, the snapshot usually comes from it.
+   */
   restore(list: readonly Silence[]): void {
     this.#byId.clear();
     for (const s of list) {

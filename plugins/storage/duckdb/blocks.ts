@@ -10,7 +10,8 @@
  *   row's delta and `base` is its time minus that delta), so regular scrapes make `dt` a
  *   constant column; `v` NULL is a stale marker, so SQL sees no fake NaN.
  *
- * The views `series` and `samples(series, ts, v, stale)` give SQL the usual shape.
+ * The tables are created by the ordered migrations of `state_migrations.ts` and described
+ * by the drizzle schema of `state_schema.ts`; SQL users see the views of `sql_views.ts`.
  * @module
  */
 import {
@@ -25,8 +26,13 @@ import {
   INTEGER,
   VARCHAR,
 } from '@duckdb/node-api';
+import { asc } from 'drizzle-orm';
+import type { PgRemoteDatabase } from 'drizzle-orm/pg-proxy';
 import { Labels } from '../../../core/model/mod.ts';
 import type { SampleColumns } from '../../../core/storage/mod.ts';
+import { migrate } from './state_migrations.ts';
+import { beaconBlocks } from './state_schema.ts';
+import { drizzleOver, DuckdbStateStore } from './state_store.ts';
 
 /** A row of the block index. */
 export interface BlockMeta {
@@ -43,28 +49,10 @@ export interface BlockSeriesData {
   cols: SampleColumns;
 }
 
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS beacon_series(id INTEGER PRIMARY KEY, labels VARCHAR NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS beacon_blocks(id INTEGER PRIMARY KEY, mint BIGINT NOT NULL,
-     maxt BIGINT NOT NULL, samples BIGINT NOT NULL, series INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS beacon_block_series(block INTEGER NOT NULL, series INTEGER NOT NULL,
-     base BIGINT NOT NULL, mint BIGINT NOT NULL, maxt BIGINT NOT NULL, n INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS beacon_samples(block INTEGER NOT NULL, series INTEGER NOT NULL,
-     dt INTEGER NOT NULL, v DOUBLE)`,
-  `CREATE OR REPLACE VIEW series AS SELECT id AS series, labels::JSON AS labels,
-     labels::JSON->>'__name__' AS name FROM beacon_series`,
-  // rowid keeps the write order, which is time order within a block and series.
-  `CREATE OR REPLACE VIEW samples AS SELECT s.series,
-     bs.base + sum(s.dt) OVER (PARTITION BY s.block, s.series ORDER BY s.rowid
-       ROWS UNBOUNDED PRECEDING) AS ts,
-     s.v, s.v IS NULL AS stale
-     FROM beacon_samples s JOIN beacon_block_series bs USING (block, series)`,
-];
-
 const ROWS_PER_CHUNK = 2048;
 
-/** Appends rows through data chunks, far faster than value by value. */
-class ChunkWriter {
+/** Appends rows through data chunks, far faster than value by value (also used by SQL). */
+export class ChunkWriter {
   readonly #app: DuckDBAppender;
   readonly #types: DuckDBType[];
   #chunk!: DuckDBDataChunk;
@@ -114,24 +102,60 @@ export class BlockStore {
   // Reads go through their own connection, so they see committed blocks only, never a block
   // (or a deletion rewrite) half-way through its transaction on the writing connection.
   readonly #r: DuckDBConnection;
+  // The state store's own connection: its writes never join a block's open transaction.
+  readonly #s: DuckDBConnection;
+  readonly #orm: PgRemoteDatabase;
+  readonly #state: DuckdbStateStore;
+  readonly #extra = new Set<DuckDBConnection>();
   #closed = false;
 
-  private constructor(db: DuckDBInstance, c: DuckDBConnection, r: DuckDBConnection) {
+  private constructor(
+    db: DuckDBInstance,
+    c: DuckDBConnection,
+    r: DuckDBConnection,
+    s: DuckDBConnection,
+  ) {
     this.#db = db;
     this.#c = c;
     this.#r = r;
+    this.#s = s;
+    this.#orm = drizzleOver(c);
+    this.#state = new DuckdbStateStore(s);
   }
 
-  /** Opens (creating) the database file and its schema. */
+  /** Opens (creating) the database file and brings its schema up to date. */
   static async open(file: string): Promise<BlockStore> {
     const db = await DuckDBInstance.create(file);
-    const c = await db.connect();
-    // Reads rely on scans returning rows in insertion order (DuckDB's default).
-    await c.run('SET preserve_insertion_order = true');
-    for (const s of SCHEMA) await c.run(s);
-    const r = await db.connect();
-    await r.run('SET preserve_insertion_order = true');
-    return new BlockStore(db, c, r);
+    try {
+      const c = await db.connect();
+      // Reads rely on scans returning rows in insertion order (DuckDB's default).
+      await c.run('SET preserve_insertion_order = true');
+      await migrate(c);
+      const r = await db.connect();
+      await r.run('SET preserve_insertion_order = true');
+      return new BlockStore(db, c, r, await db.connect());
+    } catch (e) {
+      db.closeSync();
+      throw e;
+    }
+  }
+
+  /** The relational state kept in this database. */
+  get state(): DuckdbStateStore {
+    return this.#state;
+  }
+
+  /** A new connection to this database, closed with the store (for SQL queries). */
+  async connect(): Promise<DuckDBConnection> {
+    if (this.#closed) throw new Error('storage is closed');
+    const c = await this.#db.connect();
+    this.#extra.add(c);
+    return c;
+  }
+
+  /** Closes a connection from {@link BlockStore.connect}. */
+  disconnect(c: DuckDBConnection): void {
+    if (this.#extra.delete(c)) c.closeSync();
   }
 
   /** The connection, for SQL by other parts of Beacon (read-only use expected). */
@@ -150,16 +174,10 @@ export class BlockStore {
 
   /** The block index, oldest first. */
   async loadBlocks(): Promise<BlockMeta[]> {
-    const r = await this.#c.runAndReadAll(
-      'SELECT id, mint, maxt, samples, series FROM beacon_blocks ORDER BY mint, id',
+    return await this.#orm.select().from(beaconBlocks).orderBy(
+      asc(beaconBlocks.mint),
+      asc(beaconBlocks.id),
     );
-    return r.getRows().map(([id, mint, maxt, samples, series]) => ({
-      id: Number(id),
-      mint: Number(mint),
-      maxt: Number(maxt),
-      samples: Number(samples),
-      series: Number(series),
-    }));
   }
 
   /** Writes one block (and the series rows it needs) in one transaction. */
@@ -210,13 +228,7 @@ export class BlockStore {
       bs.close();
       rows.close();
       const meta = { id, mint, maxt, samples, series: data.length };
-      await c.run('INSERT INTO beacon_blocks VALUES ($1, $2, $3, $4, $5)', [
-        id,
-        BigInt(mint),
-        BigInt(maxt),
-        BigInt(samples),
-        data.length,
-      ]);
+      await this.#orm.insert(beaconBlocks).values(meta);
       await c.run('COMMIT');
       return meta;
     } catch (e) {
@@ -462,6 +474,9 @@ export class BlockStore {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const c of this.#extra) c.closeSync();
+    this.#extra.clear();
+    this.#s.closeSync();
     this.#r.closeSync();
     this.#c.closeSync();
     this.#db.closeSync();

@@ -58,12 +58,13 @@ describe('duckdb storage: blocks', () => {
         3 * HOUR + STEP,
       ]);
       assert.equal((await s.stats()).numSamples, before);
-      // SQL over the blocks.
-      const r = await s.blockStore.connection.runAndReadAll(
-        `SELECT count(*)::INTEGER, min(ts)::DOUBLE, max(ts)::DOUBLE, count(*) FILTER (stale)::INTEGER
-         FROM samples JOIN series USING (series) WHERE name = 'g'`,
+      // SQL over the blocks' windows (docs/sql.md).
+      const r = await (await s.sqlRunner()).query(
+        `SELECT count(*)::INTEGER, min(t_ms)::DOUBLE, max(t_ms)::DOUBLE,
+           count(*) FILTER (stale)::INTEGER
+         FROM samples JOIN series USING (series_id) WHERE metric = 'g' AND t_ms < ${3 * HOUR}`,
       );
-      assert.deepEqual(r.getRows()[0], [3 * 240, 0, 3 * HOUR - STEP, 103]);
+      assert.deepEqual(r.rows[0], [3 * 240, 0, 3 * HOUR - STEP, 103]);
       await s.close();
       // After a restart: blocks from DuckDB, head from the checkpoint and the log.
       s = await DuckdbStorage.open({ path: d.dir, blockRangeMs: HOUR });
@@ -181,7 +182,7 @@ describe('duckdb storage: blocks', () => {
       retention_size: 0,
       block_range: 2 * HOUR,
       out_of_order_time_window: 0,
-      wal_fsync: 'commit',
+      wal_fsync: 'batch',
     });
     // The runtime's engine block, in Prometheus's text forms.
     assert.deepEqual(
@@ -197,7 +198,7 @@ describe('duckdb storage: blocks', () => {
         retention_size: 512 * 1024 * 1024,
         block_range: 2 * HOUR,
         out_of_order_time_window: 300_000,
-        wal_fsync: 'commit',
+        wal_fsync: 'batch',
       },
     );
     assert.ok(!v.safeParse(duckdbStorageConfigSchema, { retention_size: '12 parsecs' }).success);
