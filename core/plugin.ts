@@ -44,8 +44,17 @@ export interface PluginContext {
   capabilities: ReadonlyMap<PluginKind, readonly PluginInstance[]>;
 }
 
+/** An HTTP page a plugin serves on Beacon's listener, e.g. an exporter's metrics. */
+export interface PluginRoute {
+  /** Exact path below the route prefix, e.g. `/exporters/host/metrics` (GET and HEAD). */
+  path: string;
+  fetch(req: Request): Response | Promise<Response>;
+}
+
 /** A started (or startable) plugin. */
 export interface PluginInstance {
+  /** Pages it serves while it runs. */
+  readonly routes?: readonly PluginRoute[];
   start?(): void | Promise<void>;
   /** Applies a new config block; absent when the plugin must be recreated instead. */
   reload?(config: unknown): void | Promise<void>;

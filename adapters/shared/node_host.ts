@@ -10,11 +10,14 @@ import path from 'node:path';
 import process from 'node:process';
 import type { Host } from '../../core/host.ts';
 import { expandGlob } from './glob.ts';
+import { statFs, writeTextFileAtomic } from './files.ts';
 
 /** Host members implemented with `node:` APIs. */
 export type NodeHostPart = Pick<
   Host,
   | 'readTextFile'
+  | 'writeTextFileAtomic'
+  | 'statfs'
   | 'expandGlob'
   | 'watch'
   | 'resolvePath'
@@ -31,6 +34,8 @@ export type NodeHostPart = Pick<
 export function nodeHostPart(): NodeHostPart {
   return {
     readTextFile: (p) => readFile(p, 'utf8'),
+    writeTextFileAtomic,
+    statfs: statFs,
     expandGlob,
     watch: watchPaths,
     resolvePath: (p) => path.resolve(p),

@@ -65,6 +65,7 @@ export async function runServer(flags: ParsedFlags, env: CliEnv): Promise<number
       onQuit: () => stopRequested(),
       reloadHooks: [() => webConfig.reload()],
       discoveryMechanisms: env.discovery,
+      services: env.services,
       parseMatchers: env.parseMatchers,
       parseExpr: env.parseExpr,
     });

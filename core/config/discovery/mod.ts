@@ -12,6 +12,7 @@ import { fileSDSchema } from './file.ts';
 import { httpSDSchema } from './http.ts';
 import { dnsSDSchema } from './dns.ts';
 import { kubernetesSDSchema } from './kubernetes.ts';
+import { registrationSDSchema } from './registration.ts';
 import {
   awsSDSchema,
   ec2SDSchema,
@@ -70,6 +71,11 @@ export {
   labelSelectorProblem,
 } from './kubernetes.ts';
 export { checkAzureSD } from './azure.ts';
+export {
+  checkRegistrationSD,
+  type RegistrationSDConfig,
+  registrationSDSchema,
+} from './registration.ts';
 export { checkAwsFilters } from './aws.ts';
 
 /** The schema of one entry of each SD list, by config key. */
@@ -111,6 +117,7 @@ export const sdSchemas = {
   stackit_sd_configs: stackitSDSchema,
   outscale_sd_configs: outscaleSDSchema,
   oci_sd_configs: ociSDSchema,
+  registration_sd_configs: registrationSDSchema,
 };
 
 /** A service-discovery config key, e.g. `kubernetes_sd_configs`. */
@@ -133,6 +140,7 @@ export const SD_IMPLEMENTED: ReadonlySet<string> = new Set([
   'http_sd_configs',
   'dns_sd_configs',
   'kubernetes_sd_configs',
+  'registration_sd_configs',
 ]);
 
 /** The parsed SD lists of a config object (each key present only when configured). */
