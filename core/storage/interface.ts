@@ -112,6 +112,50 @@ export interface StorageStats {
   seriesCountByLabelValuePair: StatEntry[];
 }
 
+/**
+ * The samples of one commit, in commit order, as parallel columns: the series' labels, the
+ * timestamp (ms) and the float64 bit words (`hi`, `lo`: high and low 32 bits), so a stale
+ * marker keeps its exact NaN. Followers of the storage (the remote-write sender) read these.
+ */
+export interface CommittedSamples {
+  readonly count: number;
+  readonly labels: readonly Labels[];
+  readonly t: ArrayLike<number>;
+  readonly hi: ArrayLike<number>;
+  readonly lo: ArrayLike<number>;
+}
+
+/** A place in a storage's log: a segment number and a byte offset inside it. */
+export interface LogPosition {
+  readonly segment: number;
+  readonly offset: number;
+}
+
+/** What {@link LogReader.next} returns: committed samples up to `position`. */
+export interface LogBatch extends CommittedSamples {
+  /** The position after the last record of this batch; pass it to `ack` once delivered. */
+  readonly position: LogPosition;
+  /** Segments the reader found deleted before it could read them (their samples are lost). */
+  readonly lostSegments: number;
+}
+
+/**
+ * A durable follower of a storage's write-ahead log, like Prometheus's WAL watcher: reads
+ * every commit after its persisted cursor, and keeps the log from being truncated past that
+ * cursor (up to the engine's documented bound). One reader per remote-write queue.
+ */
+export interface LogReader {
+  /**
+   * The next committed samples after the last batch returned (at most about `maxSamples`);
+   * waits up to `waitMs` for new commits and then resolves with an empty batch.
+   */
+  next(maxSamples: number, waitMs: number): Promise<LogBatch>;
+  /** Everything up to `position` was delivered: the cursor is persisted (soon) and may advance. */
+  ack(position: LogPosition): void;
+  /** Stops reading; `forget` also removes the persisted cursor (the queue was removed). */
+  close(forget?: boolean): Promise<void>;
+}
+
 /** A storage engine: the `storage` plugin kind's instance. */
 export interface Storage {
   appender(): Appender;
@@ -120,6 +164,13 @@ export interface Storage {
   deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): Promise<void>;
   /** Head statistics with top-`limit` lists (default 10). */
   stats(limit?: number): Promise<StorageStats>;
+  /**
+   * Calls `listener` after every commit with the samples it made visible (engines without a
+   * log; not durable). Returns a function that removes the listener.
+   */
+  onCommit?(listener: (samples: CommittedSamples) => void): () => void;
+  /** A durable reader of the write-ahead log named `name` (engines with a log). */
+  openLogReader?(name: string): LogReader;
   /** Writes a snapshot where the engine can; returns its name. */
   snapshot?(dir?: string): Promise<string>;
   close(): Promise<void>;

@@ -53,6 +53,8 @@ export class HeadAppender implements Appender {
   #stage(ref: SeriesRef, labels: Labels, t: number, hi: number, lo: number): SeriesRef {
     if (this.#done) throw new Error('appender already committed or rolled back');
     const head = this.#head;
+    const limit = head.seriesLimit;
+    if (limit?.full(head.headSeriesCount) && !head.inHead(ref, labels)) limit.reject(labels);
     const { s, created } = head.resolve(ref, labels);
     if (created) this.#created.push(s);
     const mine = s.pendingOwner === this.#id;

@@ -14,9 +14,10 @@ import { pluginDuration as duration, pluginSize } from '../../../core/config/mod
  * - `block_range` (default `2h`): head data older than this, behind the newest sample, is
  *   compacted into DuckDB in windows of this length.
  * - `out_of_order_time_window` (default `0s`: disabled), as Prometheus.
- * - `wal_fsync`: `commit` (default) fsyncs the log before each `commit()` resolves, so a
- *   resolved commit survives kill -9 and power loss; `batch` fsyncs once for every commit
- *   waiting at that moment (group commit: same contract, fewer fsyncs under concurrency);
+ * - `wal_fsync`: `batch` (default) and `commit` both fsync the log before a `commit()`
+ *   resolves, so a resolved commit survives kill -9 and power loss; `commit` fsyncs each commit
+ *   on the spot (blocking the event loop for the disk's latency), `batch` shares one fsync
+ *   among every commit waiting for it and runs it off the event loop (group commit);
  *   `none` leaves flushing to the OS: a resolved commit survives kill -9 of Beacon (the bytes
  *   are in the page cache) but not a power loss.
  */
@@ -26,7 +27,9 @@ export const duckdbStorageConfigSchema = v.strictObject({
   retention_size: pluginSize('retention_size', '0'),
   block_range: duration('block_range', '2h'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
-  wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'commit'),
+  wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'batch'),
+  /** Most head series (`--storage.tsdb.max-series`); 0: no limit. */
+  max_series: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 /** The validated config: durations in milliseconds, sizes in bytes. */

@@ -18,7 +18,10 @@ import type { Registry } from '../../../core/metrics/mod.ts';
 import { type Matcher, STALE_NAN_HI, STALE_NAN_LO } from '../../../core/model/mod.ts';
 import {
   type Appender,
+  type CommittedSamples,
   floatBits,
+  HeadSeriesLimit,
+  type LogReader,
   type Querier,
   type Storage,
   type StorageStats,
@@ -28,9 +31,13 @@ import { type BlockMeta, type BlockSeriesData, BlockStore } from './blocks.ts';
 import { Head } from './head.ts';
 import type { HeadSeries } from './head_series.ts';
 import { type DirLock, lockDirectory } from './lock.ts';
+import { openBlockStore } from './quarantine.ts';
+import { DuckdbSqlRunner, type SqlSnapshot } from './sql_runner.ts';
+import type { DuckdbStateStore } from './state_store.ts';
 import { TsdbQuerier } from './querier.ts';
 import { TsdbMetrics } from './self_metrics.ts';
-import { type FsyncMode, Wal } from './wal.ts';
+import { type FsyncMode, listWal, Wal } from './wal.ts';
+import { readCursor, WalTail } from './wal_tail.ts';
 import {
   ByteWriter,
   decodeRecords,
@@ -52,6 +59,15 @@ export interface DuckdbStorageOptions {
   fsync?: FsyncMode;
   /** WAL segment size (default 64 MiB). */
   segmentBytes?: number;
+  /**
+   * How far log readers (remote-write queues) may lag: segments they still need are kept at
+   * truncation while younger than this (default 6 h) …
+   */
+  logReaderMaxLagMs?: number;
+  /** … and while they total at most this many bytes (default 2 GiB). */
+  logReaderMaxLagBytes?: number;
+  /** Most head series; new series beyond it are refused. 0 or absent: no limit. */
+  maxSeries?: number;
   registry?: Registry;
   logger?: Logger;
 }
@@ -74,6 +90,8 @@ export class DuckdbStorage implements Storage {
   #blockBytes = 0;
   #closed = false;
   #enc = new ByteWriter(1 << 16);
+  readonly #tails = new Set<WalTail>();
+  readonly #commitListeners = new Set<(samples: CommittedSamples) => void>();
 
   private constructor(
     opts: DuckdbStorageOptions,
@@ -101,7 +119,7 @@ export class DuckdbStorage implements Storage {
     let wal: Wal | undefined;
     let metrics: TsdbMetrics | undefined;
     try {
-      blocks = await BlockStore.open(path.join(dir, 'beacon.duckdb'));
+      ({ blocks } = await openBlockStore(path.join(dir, 'beacon.duckdb'), opts));
       // The gauges read the storage through this late-bound reference.
       const box: { s?: DuckdbStorage } = {};
       metrics = new TsdbMetrics(opts.registry, {
@@ -117,9 +135,10 @@ export class DuckdbStorage implements Storage {
         opts.retentionMs ?? 0,
         metrics,
       );
+      if (opts.maxSeries) head.seriesLimit = new HeadSeriesLimit(opts.maxSeries, opts.registry);
       wal = new Wal({
         dir: path.join(dir, 'wal'),
-        fsync: opts.fsync ?? 'commit',
+        fsync: opts.fsync ?? 'batch',
         segmentBytes: opts.segmentBytes,
         logger: opts.logger,
         onFsync: (s) => metrics!.fsyncDuration.observe(s),
@@ -239,6 +258,11 @@ export class DuckdbStorage implements Storage {
       }
     }
     if (appended > 0) this.#metrics.samplesAppended.inc(appended);
+    if (this.#commitListeners.size > 0 && live.length > 0) {
+      const batch = { count: live.length, labels: live.map((s) => s.labels), t, hi, lo };
+      for (const l of this.#commitListeners) l(batch);
+    }
+    for (const tail of this.#tails) tail.wake();
     this.#discard(created);
     this.#scheduleCompaction();
     return durable;
@@ -251,6 +275,88 @@ export class DuckdbStorage implements Storage {
       head.dropHeadSeries(s);
       if (!this.#persisted.has(s.id)) head.forget(s.ref);
     }
+  }
+
+  onCommit(listener: (samples: CommittedSamples) => void): () => void {
+    this.#commitListeners.add(listener);
+    return () => void this.#commitListeners.delete(listener);
+  }
+
+  /**
+   * A durable reader of the write-ahead log for the remote-write queue `name`: its cursor is
+   * kept in `<data>/remote_write/<name>.json`; a new reader starts at the log's end.
+   */
+  openLogReader(name: string): LogReader {
+    this.#open();
+    const head = this.#head;
+    const current = path.join(this.#wal.dir, String(this.#wal.segment).padStart(8, '0'));
+    let size = 0;
+    try {
+      size = fs.statSync(current).size;
+    } catch { /* not written yet */ }
+    const tail = new WalTail({
+      walDir: this.#wal.dir,
+      cursorFile: path.join(this.#cursorDir(), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`),
+      start: { segment: this.#wal.segment, offset: size },
+      lookup: (id) => {
+        const ref = head.refOf.get(id);
+        return ref === undefined ? undefined : head.catalog.labels(ref);
+      },
+      logger: this.#opts.logger,
+      onClose: (t) => void this.#tails.delete(t),
+    });
+    this.#tails.add(tail);
+    return tail;
+  }
+
+  #cursorDir(): string {
+    return path.join(this.dir, 'remote_write');
+  }
+
+  /**
+   * The first segment truncation must keep for log readers (open ones and persisted cursors
+   * of queues not running now), bounded by the max lag settings; past the bound the oldest
+   * segments go anyway, with a warning (the readers count them as lost).
+   */
+  #keepFrom(upTo: number): number {
+    let keep = Infinity;
+    for (const t of this.#tails) keep = Math.min(keep, t.acked.segment);
+    try {
+      for (const f of fs.readdirSync(this.#cursorDir())) {
+        if (!f.endsWith('.json')) continue;
+        const c = readCursor(path.join(this.#cursorDir(), f));
+        if (c) keep = Math.min(keep, c.segment);
+      }
+    } catch { /* no cursors */ }
+    if (keep > upTo) return keep;
+    const maxAge = this.#opts.logReaderMaxLagMs ?? 6 * 3600_000;
+    const maxBytes = this.#opts.logReaderMaxLagBytes ?? 2 * 1024 ** 3;
+    const segs = listWal(this.#wal.dir).segments.filter((s) => s >= keep && s <= upTo);
+    const stat = (s: number) => {
+      try {
+        return fs.statSync(path.join(this.#wal.dir, String(s).padStart(8, '0')));
+      } catch {
+        return undefined;
+      }
+    };
+    let bytes = 0;
+    for (const s of segs) bytes += stat(s)?.size ?? 0;
+    let dropped = 0;
+    const now = Date.now();
+    while (segs.length > 0) {
+      const st = stat(segs[0]);
+      if (st && bytes <= maxBytes && st.mtimeMs >= now - maxAge) break;
+      bytes -= st?.size ?? 0;
+      segs.shift();
+      dropped++;
+    }
+    if (dropped > 0) {
+      this.#opts.logger?.warn(
+        'remote-write queues lag beyond the WAL keep bound; dropping the oldest segments',
+        { segments: dropped, max_lag_ms: maxAge, max_lag_bytes: maxBytes },
+      );
+    }
+    return segs[0] ?? upTo + 1;
   }
 
   querier(mint: number, maxt: number): Querier {
@@ -351,6 +457,48 @@ export class DuckdbStorage implements Storage {
     return this.#blocks;
   }
 
+  /** The relational state kept in this data directory's database. */
+  stateStore(): DuckdbStateStore {
+    return this.#blocks.state;
+  }
+
+  /**
+   * SQL over head and blocks (docs/sql.md). `disableExternalAccess` turns DuckDB's
+   * `enable_external_access` off for the whole database, for good: no query (and no other
+   * code in this process) reads or writes files outside the database any more.
+   */
+  async sqlRunner(opts: { disableExternalAccess?: boolean } = {}): Promise<DuckdbSqlRunner> {
+    this.#open();
+    if (opts.disableExternalAccess) {
+      const c = await this.#blocks.connect();
+      try {
+        await c.run('SET enable_external_access = false');
+      } finally {
+        this.#blocks.disconnect(c);
+      }
+    }
+    return new DuckdbSqlRunner(
+      this.#blocks,
+      (withSamples, mint, maxt) => this.#sqlSnapshot(withSamples, mint, maxt),
+    );
+  }
+
+  // Synchronous, so that head and block list agree (see sql_views.ts).
+  #sqlSnapshot(withSamples: boolean, mint: number, maxt: number): SqlSnapshot {
+    this.#open();
+    const series = [];
+    for (const s of this.#head.series) {
+      if (s === undefined || s.sampleCount === 0) continue;
+      series.push({
+        id: s.id,
+        labels: s.labels,
+        cols: withSamples ? s.decode(mint, maxt) : undefined,
+      });
+    }
+    const blocks = this.#metas.filter((b) => b.maxt >= mint && b.mint <= maxt).map((b) => b.id);
+    return { blocks, series };
+  }
+
   /** Compacts every due window and applies retention; resolves when done. */
   compact(): Promise<void> {
     this.#scheduleCompaction(true);
@@ -431,7 +579,7 @@ export class DuckdbStorage implements Storage {
       if (s.sampleCount === 0 && s.pendingOwner === 0) head.dropHeadSeries(s);
     }
     if (end > head.compactedUpTo) head.compactedUpTo = end;
-    this.#wal.checkpoint(cutSegment, this.#headRecords());
+    this.#wal.checkpoint(cutSegment, this.#headRecords(), this.#keepFrom(cutSegment));
     this.#metrics.walTruncations.inc();
     // Moves the block from DuckDB's own log into the file, where its size can be measured.
     await this.#blocks.checkpoint();
@@ -533,6 +681,7 @@ export class DuckdbStorage implements Storage {
     if (this.#closed) return;
     await this.#compaction;
     this.#closed = true;
+    for (const t of [...this.#tails]) await t.close();
     try {
       this.#wal.close();
       await this.#blocks.checkpoint();

@@ -7,6 +7,7 @@
 import type { Labels } from '../../../core/model/mod.ts';
 import {
   DuplicateSampleError,
+  type HeadSeriesLimit,
   InvalidSampleError,
   OutOfOrderSampleError,
   SeriesCatalog,
@@ -40,6 +41,8 @@ export class Head {
   compactedUpTo = -Infinity;
   /** Oldest timestamp retention keeps. */
   retentionMs: number;
+  /** `--storage.tsdb.max-series`, checked by appenders (WAL replay is exempt). */
+  seriesLimit: HeadSeriesLimit | undefined;
   #nextId = 1;
   #nextAppender = 1;
   #headSeries = 0;
@@ -80,6 +83,13 @@ export class Head {
     this.refOf.set(id, ref);
     if (id >= this.#nextId) this.#nextId = id + 1;
     return ref;
+  }
+
+  /** Whether `ref` or `labels` names a series that has head data already. */
+  inHead(ref: number, labels: Labels): boolean {
+    if (ref > 0 && this.series[ref] !== undefined && !this.series[ref]!.removed) return true;
+    const r = this.catalog.ref(labels);
+    return r > 0 && this.series[r] !== undefined;
   }
 
   /** The head series of `ref` (creating it, and the series, when needed); `created` tells. */

@@ -19,6 +19,11 @@ import { DuckdbStorage } from './duckdb_storage.ts';
 export { type DuckdbStorageConfig, duckdbStorageConfigSchema } from './config.ts';
 export { DuckdbStorage, type DuckdbStorageOptions } from './duckdb_storage.ts';
 export { type BlockMeta, BlockStore } from './blocks.ts';
+export { DuckdbStateStore } from './state_store.ts';
+export { migrate, type Migration, MIGRATIONS } from './state_migrations.ts';
+export * as stateSchema from './state_schema.ts';
+export { DuckdbSqlRunner } from './sql_runner.ts';
+export { exportParquet, type ExportParquetOptions } from './sql_export.ts';
 export { DirectoryLockedError } from './lock.ts';
 export { crc32 } from './crc32.ts';
 
@@ -36,6 +41,7 @@ export const duckdbStoragePlugin: PluginDefinition<DuckdbStorageConfig> = define
       blockRangeMs: config.block_range,
       outOfOrderWindowMs: config.out_of_order_time_window,
       fsync: config.wal_fsync,
+      maxSeries: config.max_series,
       registry: ctx.registry,
       logger: ctx.logger,
     });

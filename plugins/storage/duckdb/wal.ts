@@ -105,6 +105,9 @@ export class Wal {
   #segmentSize = 0;
   #waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #syncScheduled = false;
+  #syncing = false;
+  /** Bumped whenever the segment file is synced and closed (rotation, close). */
+  #generation = 0;
   #closed = false;
 
   constructor(opts: WalOptions) {
@@ -150,8 +153,15 @@ export class Wal {
         dropped_bytes: bytes.length - end,
         dropped_segments: live.length - i - 1,
       });
+      // What replay cannot use (the damaged tail, later segments) is kept aside for salvage.
+      const aside = `${this.dir}.corrupt-${Date.now()}`;
+      fs.mkdirSync(aside, { recursive: true });
+      fs.writeFileSync(path.join(aside, `${pad(live[i])}.tail-at-${end}`), bytes.subarray(end));
+      for (const later of live.slice(i + 1)) {
+        fs.renameSync(path.join(this.dir, pad(later)), path.join(aside, pad(later)));
+      }
+      this.#opts.logger?.warn('Damaged WAL segments set aside', { dir: aside });
       fs.truncateSync(file, end);
-      for (const later of live.slice(i + 1)) fs.rmSync(path.join(this.dir, pad(later)));
       break;
     }
     const after = listWal(this.dir);
@@ -163,6 +173,7 @@ export class Wal {
     if (this.#fd >= 0) {
       fs.fsyncSync(this.#fd);
       fs.closeSync(this.#fd);
+      this.#generation++;
     }
     this.#segment = n;
     this.#fd = fs.openSync(path.join(this.dir, pad(n)), 'a');
@@ -184,7 +195,17 @@ export class Wal {
     }
     const f = frame(payload);
     let off = 0;
-    while (off < f.length) off += fs.writeSync(this.#fd, f, off, f.length - off);
+    try {
+      while (off < f.length) off += fs.writeSync(this.#fd, f, off, f.length - off);
+    } catch (e) {
+      // A full disk may leave part of the frame behind (even when the runtime reports no bytes
+      // written); replay stops at a torn frame, so every frame written after it (acknowledged
+      // commits) would be lost. Cut it off.
+      try {
+        fs.ftruncateSync(this.#fd, this.#segmentSize);
+      } catch { /* the next replay truncates the torn tail instead */ }
+      throw e;
+    }
     this.#segmentSize += f.length;
     const mode = this.#opts.fsync;
     if (mode === 'none') return Promise.resolve();
@@ -194,21 +215,38 @@ export class Wal {
     }
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
-      if (this.#syncScheduled) return;
-      this.#syncScheduled = true;
-      // Group commit: every frame written before this task runs shares one fsync.
-      setTimeout(() => {
-        this.#syncScheduled = false;
-        const waiters = this.#waiters;
-        this.#waiters = [];
-        try {
-          this.#syncNow();
-          for (const w of waiters) w.resolve();
-        } catch (e) {
-          for (const w of waiters) w.reject(e);
-        }
-      }, 0);
+      this.#scheduleSync();
     });
+  }
+
+  // Group commit: every frame written before the fsync starts shares it. The fsync runs off the
+  // event loop (libuv's pool), so scrapes, queries and senders go on while the disk works; frames
+  // written meanwhile wait for the next one.
+  #scheduleSync(): void {
+    if (this.#syncScheduled || this.#syncing) return;
+    this.#syncScheduled = true;
+    setTimeout(() => {
+      this.#syncScheduled = false;
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      if (waiters.length === 0 || this.#fd < 0) {
+        for (const w of waiters) w.reject(new Error('WAL is closed'));
+        return;
+      }
+      this.#syncing = true;
+      const generation = this.#generation;
+      const t0 = performance.now();
+      fs.fsync(this.#fd, (err) => {
+        this.#syncing = false;
+        // A rotation or close synced the segment (then closed it) while this fsync was queued.
+        if (err && generation === this.#generation) { for (const w of waiters) w.reject(err); }
+        else {
+          this.#opts.onFsync?.((performance.now() - t0) / 1000);
+          for (const w of waiters) w.resolve();
+        }
+        if (this.#waiters.length > 0) this.#scheduleSync();
+      });
+    }, 0);
   }
 
   #syncNow(): void {
@@ -227,9 +265,9 @@ export class Wal {
   /**
    * Replaces segments up to `upTo` (inclusive) and older checkpoints with a checkpoint
    * holding `records` (already encoded payloads): written to a temporary file, fsynced,
-   * renamed, and only then are the old files removed.
+   * renamed, and only then are the old files removed (except segments from `keepFrom` on).
    */
-  checkpoint(upTo: number, records: Iterable<Uint8Array>): void {
+  checkpoint(upTo: number, records: Iterable<Uint8Array>, keepFrom = Infinity): void {
     const name = `checkpoint.${pad(upTo)}`;
     const tmp = path.join(this.dir, `${name}.tmp`);
     const fd = fs.openSync(tmp, 'w');
@@ -246,7 +284,8 @@ export class Wal {
     fs.renameSync(tmp, path.join(this.dir, name));
     fsyncDir(this.dir);
     const { segments } = listWal(this.dir);
-    for (const s of segments) if (s <= upTo) fs.rmSync(path.join(this.dir, pad(s)));
+    // Segments from `keepFrom` on stay for log readers (remote write) that still need them.
+    for (const s of segments) if (s <= upTo && s < keepFrom) fs.rmSync(path.join(this.dir, pad(s)));
     for (const f of fs.readdirSync(this.dir)) {
       const c = CHECKPOINT_RE.exec(f);
       if ((c && Number(c[1]) < upTo) || (f.endsWith('.tmp') && f !== `${name}.tmp`)) {
@@ -273,9 +312,15 @@ export class Wal {
     if (this.#fd >= 0) {
       try {
         fs.fsyncSync(this.#fd);
+        // Frames waiting for a group fsync are on disk now.
+        for (const w of this.#waiters.splice(0)) w.resolve();
+      } catch (e) {
+        for (const w of this.#waiters.splice(0)) w.reject(e);
+        throw e;
       } finally {
         fs.closeSync(this.#fd);
         this.#fd = -1;
+        this.#generation++;
       }
     }
   }

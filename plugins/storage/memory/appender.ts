@@ -73,10 +73,16 @@ export class MemAppender implements Appender {
     const series = this.#series, ts = this.#t, his = this.#hi, los = this.#lo;
     this.#release();
     let appended = 0;
+    const listen = head.commitListeners.size > 0;
+    const kept = listen ? new Uint8Array(series.length) : undefined;
     for (let i = 0; i < series.length; i++) {
-      if (head.commitSample(series[i], ts[i], his[i], los[i])) appended++;
+      if (head.commitSample(series[i], ts[i], his[i], los[i])) {
+        appended++;
+        if (kept) kept[i] = 1;
+      }
     }
     if (appended > 0) head.metrics.samplesAppended.inc(appended);
+    if (kept && appended > 0) notifyCommit(head, series, ts, his, los, kept, appended);
     for (const s of this.#created) if (s.sampleCount === 0 && s.pendingOwner === 0) head.remove(s);
     head.maybeApplyRetention();
     return Promise.resolve();
@@ -98,4 +104,27 @@ export class MemAppender implements Appender {
     this.#hi = [];
     this.#lo = [];
   }
+}
+
+// Hands the appended samples (not the repeats commit skipped) to the commit listeners.
+function notifyCommit(
+  head: Head,
+  series: readonly MemSeries[],
+  ts: readonly number[],
+  his: readonly number[],
+  los: readonly number[],
+  kept: Uint8Array,
+  n: number,
+): void {
+  const labels = new Array<Labels>(n), t = new Array<number>(n);
+  const hi = new Array<number>(n), lo = new Array<number>(n);
+  for (let i = 0, k = 0; i < series.length; i++) {
+    if (kept[i] === 0) continue;
+    labels[k] = series[i].labels;
+    t[k] = ts[i];
+    hi[k] = his[i];
+    lo[k++] = los[i];
+  }
+  const batch = { count: n, labels, t, hi, lo };
+  for (const l of head.commitListeners) l(batch);
 }

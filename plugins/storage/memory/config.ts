@@ -15,6 +15,8 @@ export const memoryStorageConfigSchema = v.strictObject({
   retention_size: v.optional(v.union([v.string(), v.number()])),
   retention_time: duration('retention_time', '15d'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
+  /** Most series (`--storage.tsdb.max-series`); 0: no limit. */
+  max_series: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 /** The validated config: durations in milliseconds. */

@@ -6,7 +6,9 @@
 import type { Registry } from '../../../core/metrics/mod.ts';
 import type { Labels } from '../../../core/model/mod.ts';
 import {
+  type CommittedSamples,
   DuplicateSampleError,
+  HeadSeriesLimit,
   InvalidSampleError,
   OutOfOrderSampleError,
   SeriesCatalog,
@@ -21,6 +23,8 @@ export interface HeadOptions {
   retentionMs: number;
   /** How far behind the newest sample an out-of-order sample may be; 0 disables. */
   outOfOrderWindowMs: number;
+  /** Most series; new series beyond it are refused. 0 or absent: no limit. */
+  maxSeries?: number;
   /** Where the self metrics go; none when absent. */
   registry?: Registry;
 }
@@ -43,13 +47,17 @@ export class Head {
   readonly oooWindowMs: number;
   /** Newest committed timestamp over all series. */
   maxT = -Infinity;
+  /** Called after each commit with what it appended (the remote-write sender's feed). */
+  readonly commitListeners = new Set<(samples: CommittedSamples) => void>();
   #chunks = 0;
+  #limit: HeadSeriesLimit | undefined;
   #retentionCutoff = -Infinity;
   #nextAppender = 1;
 
   constructor(opts: HeadOptions) {
     this.retentionMs = opts.retentionMs;
     this.oooWindowMs = opts.outOfOrderWindowMs;
+    if (opts.maxSeries) this.#limit = new HeadSeriesLimit(opts.maxSeries, opts.registry);
     this.metrics = new HeadMetrics(opts.registry, {
       series: () => this.catalog.size,
       chunks: () => this.#chunks,
@@ -68,6 +76,9 @@ export class Head {
       if (s !== undefined) return s;
     }
     if (labels.size === 0) throw new InvalidSampleError('empty label set');
+    if (this.#limit?.full(this.catalog.size) && this.catalog.ref(labels) === 0) {
+      this.#limit.reject(labels);
+    }
     const r = this.catalog.getOrCreate(labels);
     let s = this.series[r];
     if (s === undefined) s = this.series[r] = new MemSeries(r, this.catalog.labels(r)!);

@@ -4,7 +4,13 @@
  * @module
  */
 import type { Matcher } from '../../../core/model/mod.ts';
-import type { Appender, Querier, Storage, StorageStats } from '../../../core/storage/mod.ts';
+import type {
+  Appender,
+  CommittedSamples,
+  Querier,
+  Storage,
+  StorageStats,
+} from '../../../core/storage/mod.ts';
 import { MemAppender } from './appender.ts';
 import { Head, type HeadOptions } from './head.ts';
 import { MemQuerier } from './querier.ts';
@@ -31,6 +37,7 @@ export class MemoryStorage implements Storage {
     this.#head = new Head({
       retentionMs: opts.retentionMs ?? 0,
       outOfOrderWindowMs: opts.outOfOrderWindowMs ?? 0,
+      maxSeries: opts.maxSeries,
       registry: opts.registry,
     });
   }
@@ -38,6 +45,11 @@ export class MemoryStorage implements Storage {
   appender(): Appender {
     this.#open();
     return new MemAppender(this.#head);
+  }
+
+  onCommit(listener: (samples: CommittedSamples) => void): () => void {
+    this.#head.commitListeners.add(listener);
+    return () => void this.#head.commitListeners.delete(listener);
   }
 
   querier(mint: number, maxt: number): Querier {

@@ -35,6 +35,7 @@ export const memoryStoragePlugin: PluginDefinition<MemoryStorageConfig> = define
     return new MemoryStoragePlugin({
       retentionMs: config.retention_time,
       outOfOrderWindowMs: config.out_of_order_time_window,
+      maxSeries: config.max_series,
       registry: ctx.registry,
     });
   },
