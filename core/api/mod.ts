@@ -15,6 +15,15 @@ export {
 } from './remote_write.ts';
 export { tsdbStatusApi, type TsdbStatusApiOptions } from './tsdb.ts';
 export { adminApi, type AdminApiOptions } from './admin.ts';
+export { sqlApi, type SqlApiOptions } from './sql.ts';
 export { uiRoutes } from './ui.ts';
+export {
+  bodyLimit,
+  type BodyLimitOptions,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_REMOTE_WRITE_BYTES,
+  DEFAULT_READ_TIMEOUT_MS,
+  defaultBodyLimit,
+} from './body_limit.ts';
 export { federateHandler, type FederateOptions, federateRoutes } from './federate.ts';
 export { remoteReadApi, type RemoteReadApiOptions, STREAMED_CONTENT_TYPE } from './remote_read.ts';

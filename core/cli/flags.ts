@@ -52,6 +52,14 @@ export const FLAGS: readonly FlagDef[] = [
       'Prefix for the internal routes of web endpoints. Defaults to path of --web.external-url.',
   },
   {
+    name: 'web.read-timeout',
+    kind: 'string',
+    default: '5m',
+    placeholder: '<duration>',
+    help:
+      'Maximum duration before timing out read of the request body. A request whose body is not read in time gets 408; bodies over 10 MiB (32 MiB for remote write) get 413.',
+  },
+  {
     name: 'web.enable-lifecycle',
     kind: 'bool',
     default: 'false',
@@ -68,6 +76,26 @@ export const FLAGS: readonly FlagDef[] = [
     kind: 'bool',
     default: 'false',
     help: 'Enable API endpoint accepting remote write requests.',
+  },
+  {
+    name: 'web.enable-sql',
+    kind: 'bool',
+    default: 'false',
+    help: 'Enable GET|POST /api/v1/sql: read-only SQL over the series and samples views.',
+  },
+  {
+    name: 'web.sql.max-rows',
+    kind: 'string',
+    default: '10000',
+    placeholder: '<int>',
+    help: 'Maximum number of rows a /api/v1/sql answer returns; more are cut off with a warning.',
+  },
+  {
+    name: 'web.sql.timeout',
+    kind: 'string',
+    default: '30s',
+    placeholder: '<duration>',
+    help: 'Maximum time a /api/v1/sql query may run before it is interrupted.',
   },
   {
     name: 'storage.tsdb.path',
@@ -90,6 +118,22 @@ export const FLAGS: readonly FlagDef[] = [
     placeholder: '<size>',
     help:
       'Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, TB, PB, EB. Ex: "512MB".',
+  },
+  {
+    name: 'storage.tsdb.min-block-duration',
+    kind: 'string',
+    default: '',
+    placeholder: '<duration>',
+    help:
+      "Length of the head windows compacted into blocks (the duckdb engine's block_range; default 2h). For testing: small values compact often.",
+  },
+  {
+    name: 'storage.tsdb.max-series',
+    kind: 'string',
+    default: '0',
+    placeholder: '<number>',
+    help:
+      'Maximum number of series in the head. Samples that would create a series beyond it are refused (counted in beacon_tsdb_head_series_limit_rejected_samples_total); existing series keep being written. 0 means no limit.',
   },
   {
     name: 'rules.alert.for-outage-tolerance',
@@ -268,6 +312,10 @@ export function usage(defs: readonly FlagDef[] = FLAGS): string {
     "                           Run rule unit tests in promtool's format (exit 0 pass, 1 fail).",
     '  check metrics            Lint an exposition read from standard input (strict OpenMetrics/',
     '                           text 0.0.4 rules; exit 0 valid, 1 invalid, 3 lint problems only).',
+    '  export parquet [--match=<selector>]... [--from=<time>] [--to=<time>] <output dir>',
+    '                           Write the samples of matching series (default all) in [from, to]',
+    '                           (RFC 3339 or unix seconds) from --storage.tsdb.path to',
+    '                           <output dir>/samples.parquet; refuses while a Beacon uses the data.',
     '',
     'Flags:',
     '  -h, --help     Show this help.',

@@ -4,10 +4,10 @@
  * @module
  */
 import * as v from 'valibot';
-import { type Config, ConfigError, ConfigLoadError, isAbsolute } from '../config/mod.ts';
+import { type Config, ConfigError, ConfigLoadError } from '../config/mod.ts';
 import { PluginLoadError } from '../plugin.ts';
 import type { Storage, StorageEngineBlock } from '../storage/mod.ts';
-import { type LoadedPlugin, type PluginEnv, resolveSpecifier, startPlugins } from './plugins.ts';
+import { type LoadedPlugin, locatePlugin, type PluginEnv, startPlugins } from './plugins.ts';
 
 /** A started storage engine. */
 export interface OpenStorage {
@@ -21,7 +21,12 @@ export function storageEngineBlock(
   flags: Record<string, string>,
 ): StorageEngineBlock {
   const tsdb = config.storage.tsdb;
+  const maxSeries = Number(flags['storage.tsdb.max-series'] || '0');
   return {
+    ...(maxSeries > 0 ? { max_series: maxSeries } : {}),
+    ...(flags['storage.tsdb.min-block-duration']
+      ? { block_range: flags['storage.tsdb.min-block-duration'] }
+      : {}),
     path: flags['storage.tsdb.path'] || 'data/',
     retention_time: flags['storage.tsdb.retention.time'] || tsdb?.retention?.time?.toString() ||
       '15d',
@@ -46,8 +51,7 @@ export async function openStorage(
     ]);
   let definition;
   try {
-    const spec = resolveSpecifier(use, env.baseDir);
-    definition = await env.plugins.resolve(isAbsolute(spec) ? env.host.resolvePath(spec) : spec);
+    definition = await env.plugins.resolve(await locatePlugin(use, env));
   } catch (e) {
     if (e instanceof PluginLoadError) throw fail(e.message);
     throw e;
@@ -66,6 +70,35 @@ export async function openStorage(
       }`,
     );
   }
-  const [plugin] = await startPlugins([{ use, definition, config: parsed.output }], env);
+  try {
+    const [plugin] = await startPlugins([{ use, definition, config: parsed.output }], env);
+    return { plugin, storage: plugin.instance as unknown as Storage };
+  } catch (e) {
+    if (use !== 'duckdb' || (e as { code?: unknown })?.code !== DUCKDB_UNAVAILABLE) throw e;
+    return await openMemoryFallback(block, env, e as Error);
+  }
+}
+
+/**
+ * The code of the error raised where DuckDB's native binding cannot be loaded (a single
+ * executable that could not unpack it, for one); Beacon then runs on the memory engine.
+ */
+export const DUCKDB_UNAVAILABLE = 'ERR_DUCKDB_BINDING';
+
+async function openMemoryFallback(
+  block: StorageEngineBlock,
+  env: PluginEnv,
+  why: Error,
+): Promise<OpenStorage> {
+  const definition = await env.plugins.resolve('memory');
+  // Only the settings the memory engine knows; DuckDB's own (block_range) do not apply.
+  const { block_range: _unused, ...rest } = block as StorageEngineBlock & { block_range?: unknown };
+  const parsed = v.safeParse(definition.schema, rest);
+  if (!parsed.success) throw why;
+  env.logger.warn(
+    'DuckDB is not available here; using the memory engine instead: samples are kept in memory only and lost when Beacon stops',
+    { reason: why.message },
+  );
+  const [plugin] = await startPlugins([{ use: 'memory', definition, config: parsed.output }], env);
   return { plugin, storage: plugin.instance as unknown as Storage };
 }

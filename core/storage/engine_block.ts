@@ -16,4 +16,11 @@ export interface StorageEngineBlock {
   retention_size: string;
   /** Prometheus duration; `0s` disables out-of-order ingestion. */
   out_of_order_time_window: string;
+  /**
+   * `--storage.tsdb.max-series`: most head series; present only when set (> 0), so an engine
+   * that cannot enforce it rejects the setting instead of ignoring it.
+   */
+  max_series?: number;
+  /** `--storage.tsdb.min-block-duration`, present only when given (engines with blocks). */
+  block_range?: string;
 }

@@ -17,6 +17,7 @@
  */
 export * from './interface.ts';
 export * from './errors.ts';
+export { HeadSeriesLimit, SeriesLimitError } from './series_limit.ts';
 export { type CatalogStats, SeriesCatalog } from './catalog.ts';
 export * from './postings.ts';
 export { DecodedSeries, EMPTY_COLUMNS, seriesSetOf } from './series_set.ts';
