@@ -48,8 +48,12 @@ export function serveNode(opts: ServeOptions): Promise<HostServer> {
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    // A keep-alive connection busy now turns idle once its response is written; close it then
+    // rather than waiting out the grace period.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();
