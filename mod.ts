@@ -46,6 +46,7 @@ export {
   type PluginInstance,
   type PluginKind,
 } from './core/plugin.ts';
+export { type Alert, type Notifier, type NotifyContext, NotifyError } from './core/notify/mod.ts';
 export type { Host } from './core/host.ts';
 export type { Logger } from './core/log/logger.ts';
 export { main } from './core/cli/mod.ts';

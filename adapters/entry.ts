@@ -8,6 +8,8 @@ import type { Host } from '../core/host.ts';
 import {
   BUILTIN_DISCOVERY,
   BUILTIN_PLUGINS,
+  BUILTIN_SERVICES,
+  exportParquet,
   parsePromQL,
   parseSeriesSelector,
   ruleUnitTestDeps,
@@ -42,7 +44,9 @@ export async function runCli(): Promise<void> {
     parseExpr: parsePromQL,
     parseMatchers: parseSeriesSelector,
     discovery: BUILTIN_DISCOVERY,
+    services: BUILTIN_SERVICES,
     unitTestDeps: ruleUnitTestDeps(),
+    exportParquet,
   });
   host.exit(code);
 }

@@ -7,6 +7,12 @@ import type { DiscoveryMechanism } from '../core/discovery/mod.ts';
 import type { Matcher } from '../core/model/mod.ts';
 import { fileMechanism } from './discovery/file/mod.ts';
 import { staticMechanism } from './discovery/static/mod.ts';
+import { httpMechanism } from './discovery/http/mod.ts';
+import { dnsMechanism } from './discovery/dns/mod.ts';
+import { kubernetesMechanism } from './discovery/kubernetes/mod.ts';
+import { registrationService } from './discovery/registration/mod.ts';
+import { hostExporterPlugin, selfExporterPlugin } from './exporters/mod.ts';
+import type { RuntimeServiceFactory } from '../core/runtime/mod.ts';
 import promqlPlugin, { Engine } from './promql/mod.ts';
 import type { UnitTestDeps } from '../core/rules/mod.ts';
 import { parseExpr } from './promql/parser/mod.ts';
@@ -15,6 +21,8 @@ import pagerdutyNotifierPlugin from './notifiers/pagerduty/mod.ts';
 import slackNotifierPlugin from './notifiers/slack/mod.ts';
 import webhookNotifierPlugin from './notifiers/webhook/mod.ts';
 import { duckdbStoragePlugin } from './storage/duckdb/mod.ts';
+/** `beacon export parquet`: the duckdb engine's Parquet exporter. */
+export { exportParquet } from './storage/duckdb/mod.ts';
 import { MemoryStorage, memoryStoragePlugin } from './storage/memory/mod.ts';
 
 /** Every built-in plugin definition. */
@@ -26,6 +34,8 @@ export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [
   webhookNotifierPlugin as PluginDefinition,
   slackNotifierPlugin as PluginDefinition,
   pagerdutyNotifierPlugin as PluginDefinition,
+  hostExporterPlugin as PluginDefinition,
+  selfExporterPlugin as PluginDefinition,
 ];
 
 /** The PromQL expression parser, for the core code that validates expressions (rule files). */
@@ -42,8 +52,17 @@ export function parseSeriesSelector(text: string): Matcher[] {
   return [...expr.matchers];
 }
 
+/** Built-in services every runtime starts: registration discovery (`registration_sd_configs`). */
+export const BUILTIN_SERVICES: readonly RuntimeServiceFactory[] = [registrationService()];
+
 /** The discovery mechanisms every scrape config can use. */
-export const BUILTIN_DISCOVERY: readonly DiscoveryMechanism[] = [staticMechanism, fileMechanism];
+export const BUILTIN_DISCOVERY: readonly DiscoveryMechanism[] = [
+  staticMechanism,
+  fileMechanism,
+  httpMechanism as DiscoveryMechanism,
+  dnsMechanism as DiscoveryMechanism,
+  kubernetesMechanism as DiscoveryMechanism,
+];
 
 /**
  * What `beacon test rules` evaluates with: a fresh memory storage per test group and the PromQL

@@ -6,6 +6,7 @@
 import { type Config, parseDurationMs } from '../config/mod.ts';
 import { ConfigLoadError } from '../config/mod.ts';
 import type { Host } from '../host.ts';
+import { hostHttpDeps } from '../http_client/mod.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Registry } from '../metrics/mod.ts';
 import { Labels } from '../model/mod.ts';
@@ -75,6 +76,7 @@ export class Alerting {
       registry: env.registry,
       logger: env.logger.with({ component: 'notifier' }),
       readFile: (path) => env.host.readTextFile(path),
+      http: hostHttpDeps(env.host, (m) => env.logger.with({ component: 'notifier' }).warn(m)),
     });
     this.rules = new RuleManager({
       storage: env.storage,
@@ -84,8 +86,15 @@ export class Alerting {
       resendDelay: env.settings.resendDelayMs,
       forOutageToleranceMs: env.settings.forOutageToleranceMs,
       forGracePeriodMs: env.settings.forGracePeriodMs,
-      queryFn: async (expr, t) => {
-        const r = await env.engine.query(env.storage, expr, t);
+      queryFn: async (expr, t, origin) => {
+        const r = await env.engine.query(
+          env.storage,
+          expr,
+          t,
+          origin
+            ? { logContext: { ruleGroup: { file: origin.file, name: origin.name } } }
+            : undefined,
+        );
         if (r.resultType === 'vector') {
           return r.result.map((s) => ({ labels: s.labels, value: s.v }));
         }
@@ -110,9 +119,10 @@ export class Alerting {
 
   /**
    * Loads the rule files of `config` and applies them; a bad rule file rejects with every
-   * error positioned, and the running rules stay.
+   * error positioned, and the running rules stay. With `schedule: false` the groups get no
+   * timers: a host without long-lived timers (the edge tick) evaluates them itself.
    */
-  async apply(config: Config): Promise<void> {
+  async apply(config: Config, opts: { schedule?: boolean } = {}): Promise<void> {
     const { groups, errors } = await loadRuleFiles(config.rule_files, this.#env.host, {
       parseExpr: this.#env.parseExpr,
     });
@@ -127,6 +137,7 @@ export class Alerting {
       queryOffset: config.global.rule_query_offset.ms,
       externalLabels: config.global.external_labels,
       externalURL: this.#env.externalURL,
+      start: opts.schedule,
     });
   }
 

@@ -5,3 +5,4 @@
 export { Runtime, type RuntimeOptions } from './runtime.ts';
 export { DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_YAML } from './default_config.ts';
 export { type LoadedPlugin, resolveSpecifier } from './plugins.ts';
+export type { RuntimeService, RuntimeServiceContext, RuntimeServiceFactory } from './services.ts';

@@ -23,6 +23,7 @@ import {
   PluginLoadError,
   type PluginRegistry,
 } from '../plugin.ts';
+import { findInstalledPackage, isBarePackage } from './packages.ts';
 
 /** A plugin that has been created from the config. */
 export interface LoadedPlugin {
@@ -57,6 +58,26 @@ export function resolveSpecifier(use: string, baseDir: string): string {
   return use.startsWith('./') || use.startsWith('../') ? joinDir(baseDir, use) : use;
 }
 
+/**
+ * The module specifier to import for `use`: a relative path made absolute; a package name (or,
+ * outside Deno, an `npm:` specifier) as the file of that package installed in a
+ * `node_modules` at or above the config's directory, if there is one; else `use` unchanged,
+ * for the runtime's own resolution.
+ */
+export async function locatePlugin(
+  use: string,
+  env: Pick<PluginEnv, 'baseDir' | 'host'>,
+): Promise<string> {
+  const spec = resolveSpecifier(use, env.baseDir);
+  if (isAbsolute(spec)) return env.host.resolvePath(spec);
+  // Deno fetches `npm:` packages itself; elsewhere they are installed packages.
+  const bare = spec.startsWith('npm:') && env.host.runtime.name !== 'deno'
+    ? spec.slice(4).replace(/^((?:@[^/@]+\/)?[^/@]+)@[^/]*/, '$1')
+    : spec;
+  if (!isBarePackage(bare)) return spec;
+  return (await findInstalledPackage(bare, env.baseDir, env.host)) ?? spec;
+}
+
 /** Resolves and validates every plugin of `config`; all errors are collected, then thrown. */
 export async function resolvePlugins(
   config: Config,
@@ -70,8 +91,7 @@ export async function resolvePlugins(
     const file = source?.file ?? '<config>';
     let definition: PluginDefinition;
     try {
-      const spec = resolveSpecifier(entry.use, env.baseDir);
-      definition = await env.plugins.resolve(isAbsolute(spec) ? env.host.resolvePath(spec) : spec);
+      definition = await env.plugins.resolve(await locatePlugin(entry.use, env));
     } catch (e) {
       if (!(e instanceof PluginLoadError)) throw e;
       errors.push(new ConfigError(file, pos.line, pos.column, ['plugins', i, 'use'], e.message));
@@ -91,6 +111,26 @@ export async function resolvePlugins(
       );
       continue;
     }
+    if (definition.kind === 'notifier') {
+      // A notifier is configured per receiver; listing it here makes `<name>_configs` known.
+      if (entry.config !== undefined && entry.config !== null) {
+        const at = source?.positionOf(['plugins', i, 'config']) ?? pos;
+        errors.push(
+          new ConfigError(
+            file,
+            at.line,
+            at.column,
+            ['plugins', i, 'config'],
+            `${
+              JSON.stringify(entry.use)
+            } is a notifier: configure it in a receiver's ${definition.name}_configs, not here`,
+          ),
+        );
+        continue;
+      }
+      out.push({ use: entry.use, definition, config: undefined });
+      continue;
+    }
     try {
       const cfg = source
         ? validateBlock(definition.schema, source, ['plugins', i, 'config'])
@@ -103,6 +143,11 @@ export async function resolvePlugins(
   }
   if (errors.length) throw new ConfigLoadError(errors);
   return out;
+}
+
+/** The notifier plugins a config lists: receivers may use them as `<name>_configs`. */
+export function declaredNotifiers(resolved: readonly ResolvedPlugin[]): PluginDefinition[] {
+  return resolved.filter((r) => r.definition.kind === 'notifier').map((r) => r.definition);
 }
 
 /** Orders plugins for start-up: by kind (storage first), then config order. */
@@ -125,6 +170,8 @@ export async function startPlugins(
   );
   try {
     for (const r of startOrder(resolved)) {
+      // Notifiers are created per receiver by the routing, not here.
+      if (r.definition.kind === 'notifier') continue;
       const logger = env.logger.with({ component: 'plugin', plugin: r.definition.name });
       const instance = await r.definition.create(r.config, {
         logger,

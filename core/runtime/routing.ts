@@ -5,7 +5,7 @@
  * @module
  */
 import type { Hono } from 'hono';
-import { type Config, ConfigError, ConfigLoadError } from '../config/mod.ts';
+import { type Config, ConfigError, ConfigLoadError, configToYAML } from '../config/mod.ts';
 import type { Host } from '../host.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Registry } from '../metrics/mod.ts';
@@ -21,7 +21,8 @@ import {
   NotificationLog,
   Silences,
 } from '../notify/mod.ts';
-import type { PluginRegistry } from '../plugin.ts';
+import type { PluginDefinition, PluginRegistry } from '../plugin.ts';
+import type { StateStore } from '../state/mod.ts';
 import { BUILD_INFO } from '../version.ts';
 
 /** What the built-in routing needs from the runtime. */
@@ -31,12 +32,14 @@ export interface RoutingEnv {
   registry: Registry;
   plugins: PluginRegistry;
   externalURL?: string;
+  /** Where silences and the notification log persist (kept in memory when absent). */
+  state?: StateStore;
 }
 
 /** The built-in router; inactive while the config has no `route`. */
 export class BuiltinRouting {
-  readonly silences = new Silences();
-  readonly #nflog = new NotificationLog();
+  readonly silences: Silences;
+  readonly #nflog: NotificationLog;
   readonly #metrics: DispatcherMetrics;
   readonly #env: RoutingEnv;
   readonly #started = Date.now();
@@ -47,6 +50,22 @@ export class BuiltinRouting {
   constructor(env: RoutingEnv) {
     this.#env = env;
     this.#metrics = new DispatcherMetrics(env.registry);
+    const log = env.logger.with({ component: 'notify' });
+    const onStoreError = (err: unknown) =>
+      log.error('Writing to the state store failed', { err: err as Error });
+    this.silences = new Silences({ store: env.state, onStoreError });
+    this.#nflog = new NotificationLog({ store: env.state, onStoreError });
+  }
+
+  /** Loads silences and the notification log from the state store (before `apply`). */
+  async restore(): Promise<void> {
+    const state = this.#env.state;
+    if (!state) return;
+    this.silences.restore(await state.listSilences());
+    this.#nflog.restore(await state.listNflog());
+    // Expired state is dropped from the store too.
+    this.silences.gc();
+    this.#nflog.gc();
   }
 
   /** Whether a `route` is configured. */
@@ -57,8 +76,9 @@ export class BuiltinRouting {
   /**
    * Builds the dispatcher for `config` (receivers validated by their plugins' schemas) and
    * swaps it in; on error nothing changes and a ConfigLoadError names the receiver's place.
+   * `notifiers` are the notifier plugins the config lists under `plugins`.
    */
-  async apply(config: Config): Promise<void> {
+  async apply(config: Config, notifiers: readonly PluginDefinition[] = []): Promise<void> {
     if (!config.route) {
       await this.#swap(undefined);
       return;
@@ -68,7 +88,9 @@ export class BuiltinRouting {
     try {
       receivers = await buildReceivers(
         config.receivers,
-        (type) => env.plugins.resolve(type).catch(() => undefined),
+        (type) =>
+          notifiers.find((d) => d.name === type) ??
+            env.plugins.resolve(type).catch(() => undefined),
         {
           logger: env.logger.with({ component: 'notify' }),
           host: env.host,
@@ -93,7 +115,8 @@ export class BuiltinRouting {
       metrics: this.#metrics,
       logger: env.logger.with({ component: 'dispatcher' }),
     });
-    this.#configText = config.source?.text ?? '';
+    // Alertmanager shows its config with secrets masked; the file's own text would not be.
+    this.#configText = configToYAML(config);
     await this.#swap(dispatcher);
   }
 
@@ -129,9 +152,17 @@ export class BuiltinRouting {
     return this.#api.fetch(req);
   }
 
+  /** Resolves when every notification flush started so far has finished (the edge tick). */
+  idle(): Promise<void> {
+    return this.#dispatcher?.idle() ?? Promise.resolve();
+  }
+
   /** Stops the dispatcher (flushing nothing further). */
   async stop(): Promise<void> {
     await this.#swap(undefined);
+    // Pending writes reach the store before the storage closes.
+    await this.silences.settled();
+    await this.#nflog.settled();
   }
 }
 

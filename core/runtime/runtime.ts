@@ -7,11 +7,13 @@ import type { Hono } from 'hono';
 import {
   adminApi,
   type ApiExtension,
+  bodyLimit,
   createApiApp,
   federateHandler,
   remoteReadApi,
   remoteWriteApi,
   remoteWriteDisabledApi,
+  sqlApi,
   tsdbStatusApi,
 } from '../api/mod.ts';
 import {
@@ -36,9 +38,14 @@ import type { Matcher } from '../model/mod.ts';
 import { alertmanagersApi } from '../notify/mod.ts';
 import { type ExprParser, rulesApi } from '../rules/mod.ts';
 import { scrapeApi, ScrapeManager } from '../scrape/mod.ts';
+import { RemoteWriteManager } from '../remote/send/mod.ts';
+import type { MetricMetadata as RemoteMetricMetadata } from '../remote/mod.ts';
+import { hostHttpDeps } from '../http_client/mod.ts';
 import type { Storage } from '../storage/mod.ts';
+import { MemoryStateStore, sqlRunnerOf, type StateStore, stateStoreOf } from '../state/mod.ts';
 import { type OpenStorage, openStorage } from './storage.ts';
 import {
+  declaredNotifiers,
   type LoadedPlugin,
   type PluginEnv,
   type ResolvedPlugin,
@@ -50,6 +57,7 @@ import { Alerting, type AlertingSettings, alertingSettings } from './alerting.ts
 import { type OpenEngine, openEngine } from './engine.ts';
 import { BuiltinRouting } from './routing.ts';
 import { createSelfMetrics, type SelfMetrics } from './self_metrics.ts';
+import type { RuntimeService, RuntimeServiceFactory } from './services.ts';
 
 /** Settings of a {@link Runtime}, mostly from the command line. */
 export interface RuntimeOptions {
@@ -77,6 +85,8 @@ export interface RuntimeOptions {
   reloadHooks?: readonly (() => Promise<unknown>)[];
   /** Routes other capabilities add under `/api/v1`. */
   apiExtensions?: readonly ApiExtension[];
+  /** Built-in services (registration discovery), created once per runtime. */
+  services?: readonly RuntimeServiceFactory[];
 }
 
 /** A configured Beacon instance. Create with {@link Runtime.create}, then `start`. */
@@ -96,8 +106,11 @@ export class Runtime {
   readonly #scrape: ScrapeManager;
   readonly #routing: BuiltinRouting;
   readonly #alerting: Alerting;
+  readonly #remoteWrite: RemoteWriteManager;
 
   readonly #engine: OpenEngine;
+  readonly #state: StateStore;
+  readonly #services: RuntimeService[];
 
   private constructor(
     opts: RuntimeOptions,
@@ -111,12 +124,15 @@ export class Runtime {
     this.#config = config;
     this.#storage = storage;
     this.#engine = engine;
+    // The engine's state store (duckdb: its database file), else state lives in memory.
+    this.#state = stateStoreOf(storage.storage) ?? new MemoryStateStore();
     this.#routing = new BuiltinRouting({
       host: opts.host,
       logger: opts.logger,
       registry: metrics.registry,
       plugins: opts.plugins,
       externalURL: opts.flags['web.external-url'] || undefined,
+      state: this.#state,
     });
     this.#alerting = new Alerting({
       host: opts.host,
@@ -129,12 +145,31 @@ export class Runtime {
       externalURL: opts.flags['web.external-url'] || `http://${opts.host.hostname()}:9090`,
       settings: alerting,
     });
+    this.#services = (opts.services ?? []).map((create) =>
+      create({
+        host: opts.host,
+        logger: opts.logger,
+        registry: metrics.registry,
+        dataDir: opts.flags['storage.tsdb.path'] || 'data/',
+        state: this.#state,
+      })
+    );
     this.#scrape = new ScrapeManager({
       storage: storage.storage,
       logger: opts.logger.with({ component: 'scrape manager' }),
       registry: metrics.registry,
       host: opts.host,
-      mechanisms: opts.discoveryMechanisms ?? [],
+      mechanisms: [
+        ...(opts.discoveryMechanisms ?? []),
+        ...this.#services.flatMap((s) => s.mechanisms ?? []),
+      ],
+    });
+    this.#remoteWrite = new RemoteWriteManager({
+      storage: storage.storage,
+      logger: opts.logger,
+      registry: metrics.registry,
+      http: hostHttpDeps(opts.host),
+      metadata: () => scrapeMetadata(this.#scrape),
     });
     this.#lastConfigTime = new Date();
     this.metrics = metrics;
@@ -172,6 +207,13 @@ export class Runtime {
           storage: storage.storage,
           externalLabels: () => this.#config.global.external_labels,
         }),
+        sqlApi({
+          enabled: opts.flags['web.enable-sql'] === 'true',
+          engine: config.storage.engine,
+          runner: sqlRunnerOf(storage.storage, { disableExternalAccess: true }),
+          maxRows: Number(opts.flags['web.sql.max-rows'] || 10_000),
+          timeoutMs: parseDurationMs(opts.flags['web.sql.timeout'] || '30s') ?? 30_000,
+        }),
         adminApi({
           storage: storage.storage,
           enabled: opts.enableAdminApi,
@@ -185,8 +227,16 @@ export class Runtime {
           })
           : remoteWriteDisabledApi(),
         ...(opts.apiExtensions ?? []),
+        ...this.#services.flatMap((s) => s.apiExtensions ?? []),
       ],
-      [httpMetrics({ registry: this.metrics.registry })],
+      [
+        httpMetrics({ registry: this.metrics.registry }),
+        (c, next) => this.#servePluginRoute(c.req.raw, opts.routePrefix) ?? next(),
+        bodyLimit({
+          readTimeoutMs: parseDurationMs(opts.flags['web.read-timeout'] || '5m') ?? undefined,
+          registry: this.metrics.registry,
+        }),
+      ],
       [
         { path: '/api/v2', fetch: (req) => this.#routing.fetch(req) },
         {
@@ -246,9 +296,19 @@ export class Runtime {
     return this.#routing;
   }
 
+  /** The remote-write sender (`remote_write` queues). */
+  get remoteWrite(): RemoteWriteManager {
+    return this.#remoteWrite;
+  }
+
   /** The storage engine. */
   get storage(): Storage {
     return this.#storage.storage;
+  }
+
+  /** The relational state store (silences, notification log, registrations). */
+  get state(): StateStore {
+    return this.#state;
   }
 
   /** The config in force. */
@@ -265,8 +325,13 @@ export class Runtime {
   async start(): Promise<void> {
     const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
     this.#plugins = await this.#applyPlugins(resolved, []);
-    await this.#routing.apply(this.#config);
+    await this.#applyQueryLog(this.#config);
+    for (const s of this.#services) await s.start?.();
+    await this.#routing.restore();
+    await this.#routing.apply(this.#config, declaredNotifiers(resolved));
     await this.#alerting.apply(this.#config);
+    // Remote write starts before scraping, so that its log readers see the first commits.
+    await this.#remoteWrite.apply(this.#config);
     await this.#scrape.applyConfig(this.#config);
     this.#markReload(true);
     this.#ready = true;
@@ -318,7 +383,7 @@ export class Runtime {
     // Rules and routing validate first, then swap; on error the old ones keep running.
     try {
       await this.#alerting.apply(config);
-      await this.#routing.apply(config);
+      await this.#routing.apply(config, declaredNotifiers(resolved));
     } catch (e) {
       this.#markReload(false);
       logConfigError(log, e);
@@ -341,9 +406,24 @@ export class Runtime {
       throw e;
     }
     this.#config = config;
+    await this.#applyQueryLog(config);
+    await this.#remoteWrite.apply(config);
     await this.#scrape.applyConfig(config);
     this.#markReload(true);
     log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
+  }
+
+  /** (Re)opens `global.query_log_file`, as Prometheus on start and every reload. */
+  async #applyQueryLog(config: Config): Promise<void> {
+    const path = config.global.query_log_file;
+    try {
+      await this.#engine.engine.setQueryLogFile?.(path);
+    } catch (err) {
+      this.#opts.logger.error('Failed to open the query log file', {
+        filename: path,
+        err: err as Error,
+      });
+    }
   }
 
   #pluginEnv(): PluginEnv {
@@ -377,6 +457,22 @@ export class Runtime {
     return [...reused, ...(await startPlugins(fresh, this.#pluginEnv()))];
   }
 
+  /** The answer of a running plugin that serves `req`'s path (an exporter's page), if any. */
+  #servePluginRoute(req: Request, prefix: string): Promise<Response> | undefined {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+    let path = new URL(req.url).pathname;
+    if (prefix && prefix !== '/') {
+      if (!path.startsWith(prefix)) return undefined;
+      path = path.slice(prefix.length) || '/';
+    }
+    for (const p of this.#plugins) {
+      for (const r of p.instance.routes ?? []) {
+        if (r.path === path) return Promise.resolve(r.fetch(req));
+      }
+    }
+    return undefined;
+  }
+
   #markReload(ok: boolean): void {
     this.#lastReloadOk = ok;
     this.metrics.configReloadSuccess.set(ok ? 1 : 0);
@@ -392,6 +488,9 @@ export class Runtime {
     this.metrics.ready.set(0);
     // Scraping stops first so that no append races the storage closing.
     await this.#scrape.stop();
+    // Bounded: what is not sent by then stays in the log for the next start.
+    await this.#remoteWrite.stop(10_000);
+    for (const s of this.#services) await s.stop?.();
     await this.#alerting.stop();
     await this.#routing.stop();
     await stopPlugins(this.#plugins, this.#opts.logger);
@@ -415,6 +514,22 @@ export class Runtime {
       runtimeVersion: host.runtime.version,
     };
   }
+}
+
+/** The metadata of every active target, each distinct entry once (remote write sends it). */
+function scrapeMetadata(scrape: ScrapeManager): RemoteMetricMetadata[] {
+  const seen = new Map<string, RemoteMetricMetadata>();
+  for (const targets of scrape.targetsActive().values()) {
+    for (const t of targets) {
+      for (const m of t.metadata?.listMetadata() ?? []) {
+        const k = `${m.metric}\xff${m.type}\xff${m.help}\xff${m.unit}`;
+        if (!seen.has(k)) {
+          seen.set(k, { metricFamilyName: m.metric, type: m.type, help: m.help, unit: m.unit });
+        }
+      }
+    }
+  }
+  return [...seen.values()];
 }
 
 function noExprParser(): never {
