@@ -8,7 +8,7 @@ import { httpClientSchema } from '../../../core/config/mod.ts';
 import { Secret } from '../../../core/config/mod.ts';
 import { createHttpClient, OAuth2TokenSource } from '../../../core/http_client/mod.ts';
 import { host, tempDir } from '../../helpers/host.ts';
-import { hasOpenssl, makeCerts, serveTls } from './certs.ts';
+import { hasOpenssl, makeCerts, serveTls } from '../../helpers/certs.ts';
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 

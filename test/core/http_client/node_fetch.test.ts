@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeCreateFetch } from '../../../adapters/shared/node_fetch.ts';
 import { tempDir } from '../../helpers/host.ts';
-import { hasOpenssl, makeCerts, serveTls } from './certs.ts';
+import { hasOpenssl, makeCerts, serveTls } from '../../helpers/certs.ts';
 
 // The node: transport (Node.js's, and Deno's and Bun's for settings their fetch lacks).
 

@@ -8,7 +8,7 @@ import { parseConfig } from '../../../core/config/mod.ts';
 import { AlertmanagerClient, newAlert } from '../../../core/notify/mod.ts';
 import { Registry } from '../../../core/metrics/mod.ts';
 import { hostHttpDeps } from '../../../core/http_client/mod.ts';
-import { hasOpenssl, makeCerts, serveTls } from '../http_client/certs.ts';
+import { hasOpenssl, makeCerts, serveTls } from '../../helpers/certs.ts';
 import { host, tempDir } from '../../helpers/host.ts';
 
 const alert = newAlert({ labels: { alertname: 'A' }, startsAt: Date.UTC(2026, 0, 1) });

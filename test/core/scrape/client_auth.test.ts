@@ -10,7 +10,7 @@ import { MemoryStorage } from '../../../plugins/storage/memory/mod.ts';
 import { staticMechanism } from '../../../plugins/discovery/static/mod.ts';
 import { httpMechanism } from '../../../plugins/discovery/http/mod.ts';
 import { host, tempDir } from '../../helpers/host.ts';
-import { hasOpenssl, makeCerts, serveTls } from '../http_client/certs.ts';
+import { hasOpenssl, makeCerts, serveTls } from '../../helpers/certs.ts';
 import { quiet, read } from './fixtures.ts';
 
 const BODY = '# TYPE ok_metric gauge\nok_metric 1\n';

@@ -1,21 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { recordingLogger, tempDir } from '../../helpers/host.ts';
 import { host } from '../../helpers/host.ts';
+import { hasOpenssl, makeCerts } from '../../helpers/certs.ts';
 import { type ServerTls, WebConfigWatcher } from '../../../core/web_config/mod.ts';
 import { bunServeTls, denoServeTls, TlsNotSupportedError } from '../../../adapters/shared/tls.ts';
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const skip = !hasOpenssl() && process.env.CI !== 'true';
 if (skip) console.log('skipping the HTTPS tests: openssl is not installed');
@@ -147,59 +138,3 @@ describe('HTTPS with a web config', { skip }, () => {
 });
 
 /** Writes ca.crt, server.crt/key (localhost, 127.0.0.1) and client.crt/key into `dir`. */
-function makeCerts(dir: string): void {
-  const run = (args: string[], input?: string) =>
-    execFileSync('openssl', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], input });
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-subj',
-    '/CN=Beacon test CA',
-    '-days',
-    '1',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-  ]);
-  const sign = (name: string, cn: string, ext: string) => {
-    run([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-subj',
-      `/CN=${cn}`,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-    ]);
-    run([
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      '/dev/stdin',
-      '-out',
-      `${name}.crt`,
-    ], ext);
-  };
-  sign('server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  sign('client', 'client', 'extendedKeyUsage=clientAuth\n');
-}
