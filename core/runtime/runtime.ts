@@ -39,9 +39,10 @@ import { alertmanagersApi } from '../notify/mod.ts';
 import { type ExprParser, rulesApi } from '../rules/mod.ts';
 import { scrapeApi, ScrapeManager } from '../scrape/mod.ts';
 import { RemoteWriteManager } from '../remote/send/mod.ts';
+import { RemoteReadManager } from '../remote/read/mod.ts';
 import type { MetricMetadata as RemoteMetricMetadata } from '../remote/mod.ts';
 import { hostHttpDeps } from '../http_client/mod.ts';
-import type { Storage } from '../storage/mod.ts';
+import { FanoutStorage, type Storage } from '../storage/mod.ts';
 import { MemoryStateStore, sqlRunnerOf, type StateStore, stateStoreOf } from '../state/mod.ts';
 import { type OpenStorage, openStorage } from './storage.ts';
 import {
@@ -107,6 +108,9 @@ export class Runtime {
   readonly #routing: BuiltinRouting;
   readonly #alerting: Alerting;
   readonly #remoteWrite: RemoteWriteManager;
+  readonly #remoteRead: RemoteReadManager;
+  /** Local storage merged with the `remote_read` endpoints: what queries and rules read. */
+  readonly #queryStorage: FanoutStorage;
 
   readonly #engine: OpenEngine;
   readonly #state: StateStore;
@@ -126,6 +130,14 @@ export class Runtime {
     this.#engine = engine;
     // The engine's state store (duckdb: its database file), else state lives in memory.
     this.#state = stateStoreOf(storage.storage) ?? new MemoryStateStore();
+    this.#remoteRead = new RemoteReadManager({
+      storage: storage.storage,
+      logger: opts.logger,
+      registry: metrics.registry,
+      http: hostHttpDeps(opts.host),
+    });
+    this.#remoteRead.apply(config);
+    this.#queryStorage = new FanoutStorage(storage.storage, () => this.#remoteRead.queryables());
     this.#routing = new BuiltinRouting({
       host: opts.host,
       logger: opts.logger,
@@ -138,7 +150,7 @@ export class Runtime {
       host: opts.host,
       logger: opts.logger,
       registry: metrics.registry,
-      storage: storage.storage,
+      storage: this.#queryStorage,
       engine: engine.engine,
       routing: this.#routing,
       parseExpr: opts.parseExpr ?? noExprParser,
@@ -199,7 +211,7 @@ export class Runtime {
           parseMatchers: opts.parseMatchers,
           globalHost: opts.host.hostname(),
         }),
-        engine.engine.apiExtension(storage.storage),
+        engine.engine.apiExtension(this.#queryStorage),
         rulesApi(this.#alerting.rules, { parseSelector: opts.parseMatchers }),
         alertmanagersApi(this.#alerting.alertmanagers),
         tsdbStatusApi({ storage: storage.storage }),
@@ -407,6 +419,7 @@ export class Runtime {
     }
     this.#config = config;
     await this.#applyQueryLog(config);
+    this.#remoteRead.apply(config);
     await this.#remoteWrite.apply(config);
     await this.#scrape.applyConfig(config);
     this.#markReload(true);
@@ -490,6 +503,7 @@ export class Runtime {
     await this.#scrape.stop();
     // Bounded: what is not sent by then stays in the log for the next start.
     await this.#remoteWrite.stop(10_000);
+    this.#remoteRead.close();
     for (const s of this.#services) await s.stop?.();
     await this.#alerting.stop();
     await this.#routing.stop();

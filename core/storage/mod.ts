@@ -23,3 +23,5 @@ export * from './postings.ts';
 export { DecodedSeries, EMPTY_COLUMNS, seriesSetOf } from './series_set.ts';
 export * from './chunks/mod.ts';
 export type { StorageEngineBlock } from './engine_block.ts';
+export { mergeColumns, mergeQueriers } from './merge_querier.ts';
+export { FanoutStorage, type Queryable } from './fanout.ts';
