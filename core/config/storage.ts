@@ -67,7 +67,8 @@ const exemplarsSchema = strict('exemplars_config', {
 
 /**
  * `storage`: `engine` (`duckdb` by default, `memory`, or a plugin specifier such as
- * `npm:beacon-storage-x` or `./my_store.ts`), plus Prometheus's `tsdb` and `exemplars`.
+ * `npm:beacon-storage-x` or `./my_store.ts`), its engine-specific `options`, plus Prometheus's
+ * `tsdb` and `exemplars`.
  */
 export const storageSchema = v.pipe(
   v.optional(
@@ -79,6 +80,7 @@ export const storageSchema = v.pipe(
         ),
         tsdb: o(tsdbSchema),
         exemplars: o(exemplarsSchema),
+        options: o(v.record(v.string(), v.unknown())),
       }),
     ),
     {},
@@ -91,8 +93,11 @@ export const storageSchema = v.pipe(
       engine: string;
       tsdb?: NonNullable<v.InferOutput<typeof tsdbSchema>>;
       exemplars: v.InferOutput<typeof exemplarsSchema>;
+      /** Engine-specific keys, passed to the engine beside the common ones. */
+      options?: Record<string, unknown>;
     };
     if (s?.tsdb) out.tsdb = s.tsdb;
+    if (s?.options) out.options = s.options;
     return out;
   }),
 );

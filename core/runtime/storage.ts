@@ -15,7 +15,16 @@ export interface OpenStorage {
   storage: Storage;
 }
 
-/** Builds the engine block from the flags and the config. */
+/** Keys of the engine block the runtime sets, and where a user sets them instead. */
+const RUNTIME_KEYS: Readonly<Record<string, string>> = {
+  path: '--storage.tsdb.path',
+  retention_time: '--storage.tsdb.retention.time or storage.tsdb.retention.time',
+  retention_size: '--storage.tsdb.retention.size or storage.tsdb.retention.size',
+  out_of_order_time_window: 'storage.tsdb.out_of_order_time_window',
+  max_series: '--storage.tsdb.max-series',
+};
+
+/** Builds the engine block from `storage.options`, the flags and the config. */
 export function storageEngineBlock(
   config: Config,
   flags: Record<string, string>,
@@ -23,6 +32,7 @@ export function storageEngineBlock(
   const tsdb = config.storage.tsdb;
   const maxSeries = Number(flags['storage.tsdb.max-series'] || '0');
   return {
+    ...config.storage.options,
     ...(maxSeries > 0 ? { max_series: maxSeries } : {}),
     ...(flags['storage.tsdb.min-block-duration']
       ? { block_range: flags['storage.tsdb.min-block-duration'] }
@@ -43,12 +53,20 @@ export async function openStorage(
   env: PluginEnv,
 ): Promise<OpenStorage> {
   const use = config.storage.engine;
-  const pos = config.source?.positionOf(['storage', 'engine']) ?? { line: 1, column: 1 };
   const file = config.source?.file ?? '<config>';
-  const fail = (message: string) =>
-    new ConfigLoadError([
-      new ConfigError(file, pos.line, pos.column, ['storage', 'engine'], message),
-    ]);
+  const failAt = (key: string[], message: string) => {
+    const pos = config.source?.positionOf(key) ??
+      config.source?.positionOf(['storage', 'engine']) ??
+      { line: 1, column: 1 };
+    return new ConfigLoadError([new ConfigError(file, pos.line, pos.column, key, message)]);
+  };
+  const fail = (message: string) => failAt(['storage', 'engine'], message);
+  const options = config.storage.options ?? {};
+  for (const k of Object.keys(options)) {
+    if (k in RUNTIME_KEYS) {
+      throw failAt(['storage', 'options', k], `${k} is set with ${RUNTIME_KEYS[k]}, not here`);
+    }
+  }
   let definition;
   try {
     definition = await env.plugins.resolve(await locatePlugin(use, env));
@@ -64,6 +82,13 @@ export async function openStorage(
   const block = storageEngineBlock(config, flags);
   const parsed = v.safeParse(definition.schema, block);
   if (!parsed.success) {
+    const key = parsed.issues[0].path?.[0]?.key;
+    if (typeof key === 'string' && key in options) {
+      throw failAt(
+        ['storage', 'options', key],
+        `storage engine ${JSON.stringify(use)} rejects ${key}: ${parsed.issues[0].message}`,
+      );
+    }
     throw fail(
       `storage engine ${JSON.stringify(use)} rejects its settings: ${
         parsed.issues.map((i) => i.message).join('; ')
@@ -91,8 +116,10 @@ async function openMemoryFallback(
   why: Error,
 ): Promise<OpenStorage> {
   const definition = await env.plugins.resolve('memory');
-  // Only the settings the memory engine knows; DuckDB's own (block_range) do not apply.
-  const { block_range: _unused, ...rest } = block as StorageEngineBlock & { block_range?: unknown };
+  // Only the common settings: DuckDB's own (block_range, storage.options) do not apply.
+  const rest = Object.fromEntries(
+    Object.entries(block).filter(([k]) => k in RUNTIME_KEYS),
+  );
   const parsed = v.safeParse(definition.schema, rest);
   if (!parsed.success) throw why;
   env.logger.warn(

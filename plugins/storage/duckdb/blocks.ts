@@ -124,8 +124,8 @@ export class BlockStore {
   }
 
   /** Opens (creating) the database file and brings its schema up to date. */
-  static async open(file: string): Promise<BlockStore> {
-    const db = await DuckDBInstance.create(file);
+  static async open(file: string, memoryLimit = '512MB'): Promise<BlockStore> {
+    const db = await DuckDBInstance.create(file, { memory_limit: memoryLimit });
     try {
       const c = await db.connect();
       // Reads rely on scans returning rows in insertion order (DuckDB's default).

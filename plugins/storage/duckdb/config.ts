@@ -20,6 +20,9 @@ import { pluginDuration as duration, pluginSize } from '../../../core/config/mod
  *   among every commit waiting for it and runs it off the event loop (group commit);
  *   `none` leaves flushing to the OS: a resolved commit survives kill -9 of Beacon (the bytes
  *   are in the page cache) but not a power loss.
+ * - `memory_limit` (default `512MB`): DuckDB's buffer pool for blocks, compaction and SQL;
+ *   larger operations spill to `<data>/beacon.duckdb.tmp`. DuckDB's own default (80 % of RAM)
+ *   would let a monitoring server's cache grow to the machine's size.
  */
 export const duckdbStorageConfigSchema = v.strictObject({
   path: v.optional(v.string(), 'data/'),
@@ -28,6 +31,13 @@ export const duckdbStorageConfigSchema = v.strictObject({
   block_range: duration('block_range', '2h'),
   out_of_order_time_window: duration('out_of_order_time_window', '0s'),
   wal_fsync: v.optional(v.picklist(['commit', 'batch', 'none']), 'batch'),
+  memory_limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 512MB'),
+    ),
+    '512MB',
+  ),
   /** Most head series (`--storage.tsdb.max-series`); 0: no limit. */
   max_series: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });

@@ -57,6 +57,8 @@ export interface DuckdbStorageOptions {
   blockRangeMs?: number;
   outOfOrderWindowMs?: number;
   fsync?: FsyncMode;
+  /** DuckDB's `memory_limit` (default `512MB`). */
+  memoryLimit?: string;
   /** WAL segment size (default 64 MiB). */
   segmentBytes?: number;
   /**

@@ -41,6 +41,7 @@ export const duckdbStoragePlugin: PluginDefinition<DuckdbStorageConfig> = define
       blockRangeMs: config.block_range,
       outOfOrderWindowMs: config.out_of_order_time_window,
       fsync: config.wal_fsync,
+      memoryLimit: config.memory_limit,
       maxSeries: config.max_series,
       registry: ctx.registry,
       logger: ctx.logger,

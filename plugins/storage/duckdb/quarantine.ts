@@ -24,10 +24,10 @@ export function isDamagedDatabase(err: unknown): boolean {
  */
 export async function openBlockStore(
   file: string,
-  opts: { logger?: Logger; registry?: Registry; now?: () => number } = {},
+  opts: { logger?: Logger; registry?: Registry; now?: () => number; memoryLimit?: string } = {},
 ): Promise<{ blocks: BlockStore; setAside?: string }> {
   try {
-    return { blocks: await BlockStore.open(file) };
+    return { blocks: await BlockStore.open(file, opts.memoryLimit) };
   } catch (err) {
     if (!isDamagedDatabase(err) || !fs.existsSync(file)) throw err;
     const aside = `${file}.corrupt-${(opts.now ?? Date.now)()}`;
@@ -38,7 +38,7 @@ export async function openBlockStore(
       'DuckDB block file is damaged; set aside, starting with no blocks (the WAL still replays)',
       { file, set_aside_as: aside, err: (err as Error).message },
     );
-    return { blocks: await BlockStore.open(file), setAside: aside };
+    return { blocks: await BlockStore.open(file, opts.memoryLimit), setAside: aside };
   }
 }
 

@@ -183,6 +183,7 @@ describe('duckdb storage: blocks', () => {
       block_range: 2 * HOUR,
       out_of_order_time_window: 0,
       wal_fsync: 'batch',
+      memory_limit: '512MB',
     });
     // The runtime's engine block, in Prometheus's text forms.
     assert.deepEqual(
@@ -199,10 +200,12 @@ describe('duckdb storage: blocks', () => {
         block_range: 2 * HOUR,
         out_of_order_time_window: 300_000,
         wal_fsync: 'batch',
+        memory_limit: '512MB',
       },
     );
     assert.ok(!v.safeParse(duckdbStorageConfigSchema, { retention_size: '12 parsecs' }).success);
     assert.ok(!v.safeParse(duckdbStorageConfigSchema, { wal_fsync: 'sometimes' }).success);
+    assert.ok(!v.safeParse(duckdbStorageConfigSchema, { memory_limit: 'lots' }).success);
     assert.ok(isPluginDefinition(duckdbStoragePlugin));
     assert.equal(duckdbStoragePlugin.name, 'duckdb');
     const d = tempDir();
