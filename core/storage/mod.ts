@@ -25,3 +25,4 @@ export * from './chunks/mod.ts';
 export type { StorageEngineBlock } from './engine_block.ts';
 export { mergeColumns, mergeQueriers } from './merge_querier.ts';
 export { FanoutStorage, type Queryable } from './fanout.ts';
+export { Wakeup } from './wakeup.ts';

@@ -5,12 +5,13 @@
  * @module
  */
 import type { Labels } from '../../model/mod.ts';
-import type {
-  CommittedSamples,
-  LogBatch,
-  LogPosition,
-  LogReader,
-  Storage,
+import {
+  type CommittedSamples,
+  type LogBatch,
+  type LogPosition,
+  type LogReader,
+  type Storage,
+  Wakeup,
 } from '../../storage/mod.ts';
 
 /** A {@link LogReader} over a storage's commit notifications. */
@@ -22,7 +23,7 @@ export class CommitFeed implements LogReader {
   #first = 0; // samples of #chunks[0] already taken
   #buffered = 0;
   #seq = 0;
-  #wake: (() => void) | undefined;
+  readonly #wakeup = new Wakeup();
   #closed = false;
 
   /** Subscribes to `storage`'s commits; at most `limit` samples wait, the rest are dropped. */
@@ -40,23 +41,12 @@ export class CommitFeed implements LogReader {
     }
     this.#chunks.push(c);
     this.#buffered += c.count;
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#wakeup.wake();
   }
 
   async next(maxSamples: number, waitMs: number): Promise<LogBatch> {
     if (this.#buffered === 0 && waitMs > 0 && !this.#closed) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.#wake = undefined;
-          resolve();
-        }, waitMs);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.#wakeup.wait(waitMs);
     }
     const labels: Labels[] = [], t: number[] = [], hi: number[] = [], lo: number[] = [];
     while (this.#chunks.length > 0 && labels.length < maxSamples) {
@@ -85,7 +75,7 @@ export class CommitFeed implements LogReader {
     this.#off();
     this.#chunks = [];
     this.#buffered = 0;
-    this.#wake?.();
+    this.#wakeup.wake();
     return Promise.resolve();
   }
 }

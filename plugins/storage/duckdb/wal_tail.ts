@@ -11,7 +11,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../../core/log/logger.ts';
 import type { Labels } from '../../../core/model/mod.ts';
-import type { LogBatch, LogPosition, LogReader } from '../../../core/storage/mod.ts';
+import {
+  type LogBatch,
+  type LogPosition,
+  type LogReader,
+  Wakeup,
+} from '../../../core/storage/mod.ts';
 import { crc32 } from './crc32.ts';
 import { listWal } from './wal.ts';
 import { decodeRecords } from './wal_record.ts';
@@ -58,7 +63,7 @@ export class WalTail implements LogReader {
   #persisted: LogPosition;
   #persistTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #labels = new Map<number, Labels>();
-  #wake: (() => void) | undefined;
+  readonly #wakeup = new Wakeup();
   #closed = false;
   #buf = new Uint8Array(READ_CHUNK);
 
@@ -80,24 +85,13 @@ export class WalTail implements LogReader {
 
   /** Wakes a `next` waiting for commits. */
   wake(): void {
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#wakeup.wake();
   }
 
   async next(maxSamples: number, waitMs: number): Promise<LogBatch> {
     let batch = this.#read(maxSamples);
     if (batch.count > 0 || batch.lostSegments > 0 || waitMs <= 0 || this.#closed) return batch;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = undefined;
-        resolve();
-      }, waitMs);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    await this.#wakeup.wait(waitMs);
     batch = this.#read(maxSamples);
     return batch;
   }
