@@ -4,7 +4,7 @@
  * job and throttles their updates. See README.md in this folder.
  * @module
  */
-export type { TargetGroup } from './target_group.ts';
+export { parseTargetGroups, type TargetGroup } from './target_group.ts';
 export {
   type Discoverer,
   type DiscovererContext,

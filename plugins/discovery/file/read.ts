@@ -3,17 +3,11 @@
  * Prometheus validates them, each tagged with `__meta_filepath` and the source `<path>:<i>`.
  * @module
  */
-import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
-import { staticConfigSchema } from '../../../core/config/mod.ts';
-import type { TargetGroup } from '../../../core/discovery/mod.ts';
+import { parseTargetGroups, type TargetGroup } from '../../../core/discovery/mod.ts';
 
 /** The label holding the file a target came from. */
 export const FILEPATH_LABEL = '__meta_filepath';
-
-const fileSchema = v.nullable(v.array(
-  v.pipe(v.custom<unknown>((x) => x !== null, 'nil target group item found'), staticConfigSchema),
-));
 
 /** The source of group `i` of `path`. */
 export function fileSource(path: string, i: number): string {
@@ -27,15 +21,5 @@ export function parseTargetFile(path: string, text: string): TargetGroup[] {
   if (lower.endsWith('.json')) data = JSON.parse(text);
   else if (lower.endsWith('.yml') || lower.endsWith('.yaml')) data = parseYaml(text);
   else throw new Error(`retrieval target groups from ${path}: unsupported file extension`);
-  const r = v.safeParse(fileSchema, data ?? null);
-  if (!r.success) {
-    const issue = r.issues[0];
-    const where = v.getDotPath(issue);
-    throw new Error(where ? `${where}: ${issue.message}` : issue.message);
-  }
-  return (r.output ?? []).map((g, i) => ({
-    targets: (g.targets ?? []).map((t) => ({ __address__: t })),
-    labels: { ...(g.labels ?? {}), [FILEPATH_LABEL]: path },
-    source: fileSource(path, i),
-  }));
+  return parseTargetGroups(data, { [FILEPATH_LABEL]: path }, (i) => fileSource(path, i));
 }

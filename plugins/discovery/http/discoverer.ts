@@ -5,11 +5,11 @@
  * good groups; groups that disappear from the answer are emptied.
  * @module
  */
-import * as v from 'valibot';
-import { type HttpSDConfig, staticConfigSchema } from '../../../core/config/mod.ts';
+import type { HttpSDConfig } from '../../../core/config/mod.ts';
 import {
   type Discoverer,
   type DiscovererContext,
+  parseTargetGroups,
   RefreshDiscoverer,
   sharedCounter,
   type TargetGroup,
@@ -23,23 +23,9 @@ export const URL_LABEL = '__meta_url';
 const FAILURES = 'prometheus_sd_http_failures_total';
 const CONTENT_TYPE = /^application\/json(;\s*charset=("utf-8"|utf-8))?$/i;
 
-const bodySchema = v.nullable(v.array(
-  v.pipe(v.custom<unknown>((x) => x !== null, 'nil target group item found'), staticConfigSchema),
-));
-
 /** Parses an HTTP SD answer into groups. @throws {Error} naming the problem. */
 export function parseHttpSDBody(url: string, text: string): TargetGroup[] {
-  const r = v.safeParse(bodySchema, JSON.parse(text));
-  if (!r.success) {
-    const issue = r.issues[0];
-    const where = v.getDotPath(issue);
-    throw new Error(where ? `${where}: ${issue.message}` : issue.message);
-  }
-  return (r.output ?? []).map((g, i) => ({
-    targets: (g.targets ?? []).map((t) => ({ __address__: t })),
-    labels: { ...(g.labels ?? {}), [URL_LABEL]: url },
-    source: `${url}:${i}`,
-  }));
+  return parseTargetGroups(JSON.parse(text), { [URL_LABEL]: url }, (i) => `${url}:${i}`);
 }
 
 /** Options beyond the config (tests inject a fetch). */
