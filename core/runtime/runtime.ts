@@ -337,7 +337,9 @@ export class Runtime {
   async start(): Promise<void> {
     const resolved = await resolvePlugins(this.#config, this.#pluginEnv());
     this.#plugins = await this.#applyPlugins(resolved, []);
-    await this.#applyQueryLog(this.#config);
+    const queryLogError = await this.#applyQueryLog(this.#config);
+    // As Prometheus: a query log file that cannot be opened fails the start.
+    if (queryLogError) throw queryLogError;
     for (const s of this.#services) await s.start?.();
     await this.#routing.restore();
     await this.#routing.apply(this.#config, declaredNotifiers(resolved));
@@ -418,24 +420,34 @@ export class Runtime {
       throw e;
     }
     this.#config = config;
-    await this.#applyQueryLog(config);
+    const queryLogError = await this.#applyQueryLog(config);
     this.#remoteRead.apply(config);
     await this.#remoteWrite.apply(config);
     await this.#scrape.applyConfig(config);
+    // As Prometheus: everything else is applied, but the reload counts as failed.
+    if (queryLogError) {
+      this.#markReload(false);
+      throw queryLogError;
+    }
     this.#markReload(true);
     log.info('Completed loading of configuration file', { filename: this.#opts.configFile });
   }
 
-  /** (Re)opens `global.query_log_file`, as Prometheus on start and every reload. */
-  async #applyQueryLog(config: Config): Promise<void> {
+  /**
+   * (Re)opens `global.query_log_file`, as Prometheus on start and every reload; resolves to the
+   * error (already logged) when the file cannot be opened.
+   */
+  async #applyQueryLog(config: Config): Promise<Error | undefined> {
     const path = config.global.query_log_file;
     try {
       await this.#engine.engine.setQueryLogFile?.(path);
+      return undefined;
     } catch (err) {
       this.#opts.logger.error('Failed to open the query log file', {
         filename: path,
         err: err as Error,
       });
+      return new Error(`open query log file ${path}: ${(err as Error).message}`);
     }
   }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { tempDir } from '../../helpers/host.ts';
-import { eventually, startBeacon } from '../../helpers/process.ts';
+import { eventually, runBeacon, startBeacon } from '../../helpers/process.ts';
 import { Engine, QueryLogFile } from '../../../plugins/promql/mod.ts';
 import { MemoryStorage } from '../../../plugins/storage/memory/mod.ts';
 
@@ -103,6 +103,34 @@ describe('query log file', () => {
     } finally {
       beacon.signal('SIGTERM');
       await beacon.exited;
+      dir.remove();
+    }
+  });
+
+  test('a query log file that cannot be opened fails the start and the reload, as Prometheus', async () => {
+    const dir = tempDir();
+    try {
+      const bad = dir.write(
+        'bad.yml',
+        `global: { query_log_file: ${dir.dir}/missing/dir/q.log }\n`,
+      );
+      const r = await runBeacon([`--config.file=${bad}`, `--storage.tsdb.path=${dir.dir}/d1`]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /query log file/);
+
+      const cfg = dir.write('ok.yml', 'global: {}\n');
+      const beacon = await startBeacon([`--config.file=${cfg}`, '--web.enable-lifecycle']);
+      try {
+        dir.write('ok.yml', `global: { query_log_file: ${dir.dir}/missing/dir/q.log }\n`);
+        const reload = await fetch(`${beacon.url}/-/reload`, { method: 'POST' });
+        assert.equal(reload.status, 500, await reload.text());
+        const metrics = await (await fetch(`${beacon.url}/metrics`)).text();
+        assert.match(metrics, /beacon_config_last_reload_successful 0/);
+      } finally {
+        beacon.signal('SIGTERM');
+        await beacon.exited;
+      }
+    } finally {
       dir.remove();
     }
   });
