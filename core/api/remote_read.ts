@@ -20,13 +20,15 @@
  * - Streamed answers are built query by query before the first byte is sent, so an error in
  *   any query still gets a proper status (Prometheus flushes frames as it goes).
  * - Streamed chunks hold only samples inside the query's range (Prometheus sends whole
- *   stored chunks and lets the client trim); each holds at most 120 samples.
+ *   stored chunks and lets the client trim), cut where Prometheus's head cuts them
+ *   (`chunkStarts`: 2h windows, about 120 samples).
  * @module
  */
 import type { Hono } from 'hono';
 import { type Labels, Matcher } from '../model/mod.ts';
 import {
   type ChunkMessage,
+  chunkStarts,
   decodeReadRequest,
   encodeChunkedReadResponse,
   encodeFrame,
@@ -64,7 +66,6 @@ export const STREAMED_CONTENT_TYPE =
 
 // Prometheus refuses compressed bodies above this before decoding.
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-const SAMPLES_PER_CHUNK = 120;
 
 /**
  * The remote-read endpoint as an API extension, mounted under `/api/v1`.
@@ -174,8 +175,10 @@ async function streamedAnswer(
       merged.forEach((name, value) => wire.push({ name, value }));
       let budget = maxBytes - labelBytes(wire);
       let chunks: ChunkMessage[] = [];
-      for (let from = 0; from < cols.t.length; from += SAMPLES_PER_CHUNK) {
-        const to = Math.min(from + SAMPLES_PER_CHUNK, cols.t.length);
+      const starts = chunkStarts(cols.t);
+      for (let c = 0; c < starts.length; c++) {
+        const from = starts[c];
+        const to = c + 1 < starts.length ? starts[c + 1] : cols.t.length;
         const chunk = encodePrometheusXorChunk(cols, from, to);
         chunks.push(chunk);
         budget -= chunk.data.length;

@@ -52,3 +52,4 @@ export {
 export * from './read_types.ts';
 export { crc32c, decodeFrames, encodeFrame } from './chunked_frames.ts';
 export { encodePrometheusXorChunk } from './xor_wire.ts';
+export { CHUNK_RANGE_MS, chunkStarts } from './chunk_cuts.ts';

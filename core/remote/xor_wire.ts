@@ -19,6 +19,14 @@ export function encodePrometheusXorChunk(
   const w = new BitWriter(16 + (to - from) * 4);
   w.write(to - from, 16);
   let prevT = 0, delta = 0, hi = 0, lo = 0, leading = -1, trailing = 0;
+  // Prometheus's bit stream leaves an empty byte behind a whole-byte write that starts on a
+  // byte boundary; when a chunk ends with such a write, its bytes end with that zero too.
+  let lastBits = 0, lastAligned = false;
+  const value = (xh: number, xl: number, shift: number, n: number) => {
+    lastAligned = w.bitLength % 8 === 0;
+    lastBits = n;
+    writeBits(w, xh, xl, shift, n);
+  };
   for (let i = from; i < to; i++) {
     const t = cols.t[i];
     let vh: number, vl: number;
@@ -26,13 +34,14 @@ export function encodePrometheusXorChunk(
     else floatBits(cols.v[i]), vh = floatBits.hi, vl = floatBits.lo;
     if (i === from) {
       writeUvarint(w, t >= 0 ? 2 * t : -2 * t - 1);
-      w.write64(vh, vl, 64);
+      value(vh, vl, 0, 64);
     } else {
       const d = t - prevT;
       if (i === from + 1) writeUvarint(w, d);
       else writeDod(w, d - delta);
       delta = d;
       const xh = (vh ^ hi) >>> 0, xl = (vl ^ lo) >>> 0;
+      lastBits = 0;
       if (xh === 0 && xl === 0) w.bit(false);
       else {
         w.bit(true);
@@ -41,13 +50,13 @@ export function encodePrometheusXorChunk(
         if (lead > 31) lead = 31;
         if (leading >= 0 && lead >= leading && trail >= trailing) {
           w.bit(false);
-          writeBits(w, xh, xl, trailing, 64 - leading - trailing);
+          value(xh, xl, trailing, 64 - leading - trailing);
         } else {
           const sig = 64 - lead - trail;
           w.bit(true);
           w.write(lead, 5);
           w.write(sig & 63, 6);
-          writeBits(w, xh, xl, trail, sig);
+          value(xh, xl, trail, sig);
           leading = lead;
           trailing = trail;
         }
@@ -61,8 +70,16 @@ export function encodePrometheusXorChunk(
     minTimeMs: cols.t[from],
     maxTimeMs: cols.t[to - 1],
     type: 1, // XOR
-    data: w.bytes().slice(),
+    data: lastBits > 0 && lastBits % 8 === 0 && lastAligned
+      ? concatZero(w.bytes())
+      : w.bytes().slice(),
   };
+}
+
+function concatZero(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length + 1);
+  out.set(b);
+  return out;
 }
 
 function writeUvarint(w: BitWriter, x: number): void {

@@ -6,6 +6,7 @@ import process from 'node:process';
 import { remoteReadApi, STREAMED_CONTENT_TYPE } from '../../../core/api/remote_read.ts';
 import { Labels } from '../../../core/model/mod.ts';
 import {
+  chunkStarts,
   decodeChunkedReadResponse,
   decodeFrames,
   decodeReadResponse,
@@ -314,7 +315,16 @@ describe('POST /api/v1/read, streamed XOR chunks', () => {
     ]);
     const long = bySeries.get('__name__=long,dc=x,job=x')!;
     assert.deepEqual(long.samples, want);
-    assert.deepEqual(long.n, [120, 120, 60], 'at most 120 samples per chunk');
+    // Chunks are cut where Prometheus's head cuts them: never across a 2h window, at most 240.
+    let at = 0;
+    for (const n of long.n) {
+      const [first, last] = [long.samples[at][0], long.samples[at + n - 1][0]];
+      assert.equal(Math.floor(first / 7_200_000), Math.floor(last / 7_200_000), `chunk at ${at}`);
+      assert.ok(n <= 240);
+      at += n;
+    }
+    const starts = chunkStarts(want.map(([t]) => t));
+    assert.deepEqual(long.n, starts.map((s, i) => (starts[i + 1] ?? want.length) - s));
     assert.ok(long.q.length > 1 && long.q.every((q) => q === 1), 'several frames, query 1');
   });
 
