@@ -128,8 +128,8 @@ export { buildReceivers, type NotifierResolver } from './receivers.ts';
 export {
   durationField,
   exactlyOne,
+  httpConfigClient,
   httpConfigField,
-  httpConfigHeaders,
   type ReadFile,
   secretField,
   secretValue,

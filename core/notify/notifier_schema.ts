@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { Duration, type HttpClientConfig, httpClientSchema, Secret } from '../config/mod.ts';
-import { headerBuilder } from '../scrape/mod.ts';
+import type { Host } from '../host.ts';
+import { createHttpClient, hostHttpDeps, type HttpClient } from '../http_client/mod.ts';
 
 /** `send_resolved` with the notifier type's default. */
 export const sendResolvedField = (dflt: boolean) =>
@@ -64,13 +65,16 @@ export async function secretValue(
   return inline?.reveal() ?? '';
 }
 
-/** Builds the request headers (auth, custom headers) of an `http_config` block. */
-export function httpConfigHeaders(
+/**
+ * The HTTP client of an `http_config` block: auth, OAuth2 and custom headers from
+ * `headers()`, TLS and proxy through `transportFetch` (the shared client of core/http_client).
+ */
+export function httpConfigClient(
   cfg: HttpClientConfig | undefined,
-  readFile: ReadFile,
-): () => Promise<Headers> {
-  if (!cfg) return () => Promise.resolve(new Headers());
-  return headerBuilder(cfg, readFile);
+  host: Host,
+  onWarning: (message: string) => void,
+): HttpClient {
+  return createHttpClient(cfg ?? {}, hostHttpDeps(host, onWarning));
 }
 
 /** Alertmanager's check for a `field` / `field_file` pair. */

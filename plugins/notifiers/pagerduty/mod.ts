@@ -20,8 +20,8 @@ import {
   durationField,
   exactlyOne,
   expandNotification,
+  httpConfigClient,
   httpConfigField,
-  httpConfigHeaders,
   type NotificationData,
   notificationData,
   type Notifier,
@@ -186,7 +186,7 @@ export const pagerdutyNotifierPlugin: PluginDefinition<PagerdutyConfig> = define
   schema: pagerdutyConfigSchema,
   create(config, ctx): Notifier {
     const readFile = (p: string) => ctx.host.readTextFile(p);
-    const headers = httpConfigHeaders(config.http_config, readFile);
+    const http = httpConfigClient(config.http_config, ctx.host, (m) => ctx.logger.warn(m));
     return {
       sendResolved: config.send_resolved,
       async notify(nctx: NotifyContext, alerts: readonly Alert[]) {
@@ -204,7 +204,8 @@ export const pagerdutyNotifierPlugin: PluginDefinition<PagerdutyConfig> = define
           throw new NotifyError((e as Error).message, false);
         }
         await postJSON(await expandNotification(config.url, data, 'pagerduty.url'), ev, {
-          headers: await headers(),
+          headers: await http.headers(),
+          fetch: http.transportFetch,
           signal: nctx.signal,
           timeoutMs: config.timeout.ms,
         });

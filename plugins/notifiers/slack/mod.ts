@@ -22,8 +22,8 @@ import {
   durationField,
   exactlyOne,
   expandNotification,
+  httpConfigClient,
   httpConfigField,
-  httpConfigHeaders,
   type NotificationData,
   notificationData,
   type Notifier,
@@ -202,7 +202,7 @@ export const slackNotifierPlugin: PluginDefinition<SlackConfig> = definePlugin({
   schema: slackConfigSchema,
   create(config, ctx): Notifier {
     const readFile = (p: string) => ctx.host.readTextFile(p);
-    const baseHeaders = httpConfigHeaders(config.http_config, readFile);
+    const http = httpConfigClient(config.http_config, ctx.host, (m) => ctx.logger.warn(m));
     return {
       sendResolved: config.send_resolved,
       async notify(nctx: NotifyContext, alerts: readonly Alert[]) {
@@ -213,7 +213,7 @@ export const slackNotifierPlugin: PluginDefinition<SlackConfig> = definePlugin({
         } catch (e) {
           throw new NotifyError((e as Error).message, false);
         }
-        const headers = await baseHeaders();
+        const headers = await http.headers();
         let url: string;
         try {
           const token = await secretValue(config.app_token, config.app_token_file, readFile);
@@ -226,6 +226,7 @@ export const slackNotifierPlugin: PluginDefinition<SlackConfig> = definePlugin({
         }
         const body = await postJSON(url, msg, {
           headers,
+          fetch: http.transportFetch,
           signal: nctx.signal,
           timeoutMs: config.timeout.ms,
         });

@@ -20,8 +20,8 @@ import {
   exactlyOne,
   fingerprint,
   goTimeJSON,
+  httpConfigClient,
   httpConfigField,
-  httpConfigHeaders,
   isResolved,
   notificationData,
   type Notifier,
@@ -118,7 +118,7 @@ export const webhookNotifierPlugin: PluginDefinition<WebhookConfig> = definePlug
   schema: webhookConfigSchema,
   create(config, ctx): Notifier {
     const readFile = (p: string) => ctx.host.readTextFile(p);
-    const headers = httpConfigHeaders(config.http_config, readFile);
+    const http = httpConfigClient(config.http_config, ctx.host, (m) => ctx.logger.warn(m));
     return {
       sendResolved: config.send_resolved,
       async notify(nctx, alerts) {
@@ -129,7 +129,8 @@ export const webhookNotifierPlugin: PluginDefinition<WebhookConfig> = definePlug
           throw new NotifyError(`read url_file: ${(e as Error).message}`, false);
         }
         await postJSON(url, webhookMessage(nctx, alerts, config.max_alerts), {
-          headers: await headers(),
+          headers: await http.headers(),
+          fetch: http.transportFetch,
           signal: nctx.signal,
           timeoutMs: config.timeout.ms,
         });

@@ -17,6 +17,8 @@ import {
 import webhook, { webhookConfigSchema } from '../../../plugins/notifiers/webhook/mod.ts';
 import { startRecorder } from '../../core/notify/recorder.ts';
 import { instantClock, notifyCtx, NOW, pluginCtx, twoAlerts } from './helpers.ts';
+import { hasOpenssl, makeCerts, serveTls } from '../../helpers/certs.ts';
+import { tempDir } from '../../helpers/host.ts';
 
 describe('webhook notifier', () => {
   test('schema: Alertmanager defaults and rules', () => {
@@ -27,6 +29,39 @@ describe('webhook notifier', () => {
     assert.throws(() => v.parse(webhookConfigSchema, {}), /one of url or url_file/);
     assert.throws(() => v.parse(webhookConfigSchema, { url: 'a', url_file: 'b' }), /at most one/);
     assert.throws(() => v.parse(webhookConfigSchema, { url: 'a', colour: 1 }));
+  });
+
+  test('http_config.tls_config applies: an HTTPS receiver trusted by its CA', {
+    skip: !hasOpenssl(),
+  }, async () => {
+    const tmp = tempDir();
+    const certs = makeCerts(tmp.dir);
+    let got = 0;
+    const server = serveTls(
+      { cert: certs.pem('server.crt'), key: certs.pem('server.key') },
+      () => (got++, new Response('')),
+    );
+    try {
+      const url = `https://localhost:${server.port}/hook`;
+      const withCa = await webhook.create(
+        v.parse(webhookConfigSchema, {
+          url,
+          http_config: { tls_config: { ca_file: certs.file('ca.crt') } },
+        }),
+        pluginCtx(),
+      ) as Notifier;
+      await withCa.notify(notifyCtx(), twoAlerts());
+      assert.equal(got, 1);
+      const without = await webhook.create(
+        v.parse(webhookConfigSchema, { url }),
+        pluginCtx(),
+      ) as Notifier;
+      await assert.rejects(without.notify(notifyCtx(), twoAlerts()), NotifyError);
+      assert.equal(got, 1);
+    } finally {
+      await server.close();
+      tmp.remove();
+    }
   });
 
   test('posts the version 4 payload', async () => {
